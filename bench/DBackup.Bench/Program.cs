@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: DBackup.Bench pipeline|devcluster");
+return 2;

@@ -1,0 +1,3 @@
+using DBackup.Operator.Cli;
+
+return await DBackupCommand.RunAsync(args);
