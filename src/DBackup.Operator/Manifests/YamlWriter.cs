@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace DBackup.Operator.Manifests;
+
+/// <summary>
+/// Writes JSON objects as block-style YAML that reads back to the same JSON: strings that a YAML
+/// reader would take for a number, boolean or null (<c>"8080"</c>, <c>"true"</c>, <c>""</c>) are quoted,
+/// multi-line strings use literal blocks.
+/// </summary>
+internal static class YamlWriter
+{
+    /// <summary>Serializes one object as a YAML document (no <c>---</c> marker).</summary>
+    public static string Write(JsonNode node)
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        Write(node, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>Serializes several objects as a multi-document YAML stream.</summary>
+    public static string WriteAll(IEnumerable<JsonNode> nodes)
+    {
+        var writer = new StringWriter { NewLine = "\n" };
+        var first = true;
+        foreach (var node in nodes)
+        {
+            if (!first)
+            {
+                writer.Write("---\n");
+            }
+
+            Write(node, writer);
+            first = false;
+        }
+
+        return writer.ToString();
+    }
+
+    private static void Write(JsonNode node, TextWriter output)
+    {
+        var emitter = new Emitter(output, bestIndent: 2, bestWidth: int.MaxValue);
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
+        Emit(emitter, node);
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+    }
+
+    private static void Emit(IEmitter emitter, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                emitter.Emit(Plain("null"));
+                break;
+            case JsonObject obj:
+                emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, obj.Count == 0 ? MappingStyle.Flow : MappingStyle.Block));
+                foreach (var (key, value) in obj)
+                {
+                    emitter.Emit(StringScalar(key));
+                    Emit(emitter, value);
+                }
+
+                emitter.Emit(new MappingEnd());
+                break;
+            case JsonArray array:
+                emitter.Emit(new SequenceStart(AnchorName.Empty, TagName.Empty, true, array.Count == 0 ? SequenceStyle.Flow : SequenceStyle.Block));
+                foreach (var item in array)
+                {
+                    Emit(emitter, item);
+                }
+
+                emitter.Emit(new SequenceEnd());
+                break;
+            case JsonValue value:
+                emitter.Emit(value.GetValueKind() switch
+                {
+                    JsonValueKind.String => StringScalar(value.GetValue<string>()),
+                    JsonValueKind.True => Plain("true"),
+                    JsonValueKind.False => Plain("false"),
+                    JsonValueKind.Null => Plain("null"),
+                    _ => Plain(value.ToJsonString()),
+                });
+                break;
+        }
+    }
+
+    private static Scalar Plain(string text) => new(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Plain, true, false);
+
+    private static Scalar StringScalar(string text)
+    {
+        if (text.Contains('\n', StringComparison.Ordinal) && !HasTrailingOrLeadingSpaceLines(text))
+        {
+            return new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Literal, false, true);
+        }
+
+        // Plain style only when a reader would resolve the text back to a string; the emitter itself
+        // switches to quotes for text that cannot be plain (leading '-', ': ', '#', ...).
+        return YamlJson.IsNonStringPlain(text)
+            ? new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.DoubleQuoted, false, true)
+            : new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Any, true, true);
+    }
+
+    private static bool HasTrailingOrLeadingSpaceLines(string text) =>
+        text.StartsWith(' ') || text.Split('\n').Any(line => line.EndsWith(' ') || line.EndsWith('\t') || line.Contains('\r', StringComparison.Ordinal));
+}
