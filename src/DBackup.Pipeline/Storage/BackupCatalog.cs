@@ -1,0 +1,153 @@
+namespace DBackup.Pipeline.Storage;
+
+/// <summary>
+/// Lists the backups in a destination from their <c>.meta.json</c> sidecars, without downloading payloads.
+/// </summary>
+/// <remarks>
+/// A payload without meta.json is an upload that never finished and is not listed. A meta.json whose payload
+/// is missing, or that cannot be parsed, is listed with <see cref="BackupInfo.State"/> saying so, so that one
+/// bad file neither hides the others nor passes for a restorable backup.
+/// </remarks>
+public static class BackupCatalog
+{
+    /// <summary>Word that <see cref="FindAsync"/> resolves to the newest restorable backup.</summary>
+    public const string Latest = "latest";
+
+    /// <summary>Largest meta.json read; anything bigger is reported as invalid rather than loaded.</summary>
+    internal const int MaxMetaBytes = 1024 * 1024;
+
+    /// <summary>Lists backups, newest first.</summary>
+    /// <param name="destination">Where to look.</param>
+    /// <param name="policy">Only this policy's folder, or null for the whole destination.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> is not a valid policy name.</exception>
+    public static async Task<IReadOnlyList<BackupInfo>> ListAsync(IBackupDestination destination, string? policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var prefix = string.Empty;
+        if (policy is not null)
+        {
+            BackupName.ValidatePolicy(policy);
+            prefix = policy + "/";
+        }
+
+        var objects = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
+        await foreach (var item in destination.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+        {
+            objects[item.Key] = item;
+        }
+
+        var backups = new List<BackupInfo>();
+        foreach (var metaObject in objects.Values.Where(o => o.Key.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal)))
+        {
+            backups.Add(await DescribeAsync(destination, metaObject, objects, cancellationToken).ConfigureAwait(false));
+        }
+
+        return [.. backups
+            .OrderByDescending(b => b.CreatedAt)
+            .ThenByDescending(b => b.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Finds one backup by name (with or without the payload extensions), or the newest restorable one for
+    /// <see cref="Latest"/>. The result may be unrestorable when asked for by name; check <see cref="BackupInfo.IsRestorable"/>.
+    /// </summary>
+    /// <exception cref="BackupNotFoundException">No backup has that name, or none is restorable for <c>latest</c>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="policy"/> is not a valid policy name.</exception>
+    public static async Task<BackupInfo> FindAsync(IBackupDestination destination, string? policy, string nameOrLatest, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrLatest);
+        var backups = await ListAsync(destination, policy, cancellationToken).ConfigureAwait(false);
+        var scope = policy is null ? destination.Location : $"{destination.Location} (policy {policy})";
+        if (string.Equals(nameOrLatest, Latest, StringComparison.OrdinalIgnoreCase))
+        {
+            return backups.FirstOrDefault(b => b.IsRestorable)
+                ?? throw new BackupNotFoundException($"No restorable backup in {scope}.");
+        }
+
+        var matches = backups.Where(b => b.Name == nameOrLatest || FileName(b.PayloadKey) == nameOrLatest || b.PayloadKey == nameOrLatest).ToList();
+        return matches.FirstOrDefault(b => b.IsRestorable)
+            ?? matches.FirstOrDefault()
+            ?? throw new BackupNotFoundException($"No backup named '{nameOrLatest}' in {scope}.");
+    }
+
+    private static async Task<BackupInfo> DescribeAsync(IBackupDestination destination, StoredObject metaObject,
+        Dictionary<string, StoredObject> objects, CancellationToken cancellationToken)
+    {
+        var payloadKey = metaObject.Key[..^BackupName.MetaSuffix.Length];
+        objects.TryGetValue(payloadKey, out var payload);
+        var fallback = Fallback(metaObject, payloadKey, payload);
+        BackupMeta meta;
+        try
+        {
+            meta = await ReadMetaAsync(destination, metaObject, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidBackupException or BackupNotFoundException or IOException)
+        {
+            return fallback with { State = BackupState.Invalid, Problem = $"{metaObject.Key} cannot be read: {ex.Message}" };
+        }
+
+        var info = fallback with { Name = meta.Name, Policy = meta.Policy, CreatedAt = meta.CreatedAt, Meta = meta };
+        if (meta.PayloadKey != payloadKey)
+        {
+            return info with { State = BackupState.Invalid, Problem = $"{metaObject.Key} names payload '{meta.PayloadKey}', not the file next to it." };
+        }
+
+        if (payload is null)
+        {
+            return info with { State = BackupState.PayloadMissing, Problem = $"The payload {payloadKey} of backup {meta.Name} is missing." };
+        }
+
+        if (meta.Sizes.PayloadBytes > 0 && meta.Sizes.PayloadBytes != payload.Size)
+        {
+            return info with { State = BackupState.Invalid, Problem = $"The payload {payloadKey} has {payload.Size} bytes; meta.json records {meta.Sizes.PayloadBytes}." };
+        }
+
+        return info;
+    }
+
+    private static BackupInfo Fallback(StoredObject metaObject, string payloadKey, StoredObject? payload)
+    {
+        var parsed = BackupName.TryParseKey(metaObject.Key, out var policy, out var name, out var createdAt);
+        var folder = payloadKey.Contains('/', StringComparison.Ordinal) ? payloadKey[..payloadKey.LastIndexOf('/')] : string.Empty;
+        return new BackupInfo
+        {
+            Name = parsed ? name! : StripExtensions(FileName(payloadKey)),
+            Policy = parsed ? policy! : folder,
+            CreatedAt = parsed ? createdAt : metaObject.LastModified,
+            MetaKey = metaObject.Key,
+            PayloadKey = payloadKey,
+            PayloadSize = payload?.Size,
+            State = BackupState.Complete,
+        };
+    }
+
+    private static async Task<BackupMeta> ReadMetaAsync(IBackupDestination destination, StoredObject metaObject, CancellationToken cancellationToken)
+    {
+        var stream = await destination.OpenReadAsync(metaObject.Key, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var json = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                json.Write(chunk, 0, read);
+                if (json.Length > MaxMetaBytes)
+                {
+                    throw new InvalidBackupException($"meta.json is larger than {MaxMetaBytes} bytes");
+                }
+            }
+
+            return BackupMeta.Parse(json.GetBuffer().AsSpan(0, (int)json.Length));
+        }
+    }
+
+    private static string FileName(string key) => key[(key.LastIndexOf('/') + 1)..];
+
+    private static string StripExtensions(string fileName)
+    {
+        var dot = fileName.IndexOf(".tar", StringComparison.Ordinal);
+        return dot > 0 ? fileName[..dot] : fileName;
+    }
+}
