@@ -64,6 +64,20 @@ internal sealed class DecryptingStream : Stream
         }
     }
 
+    /// <summary>Unwraps the data key of an already read header and returns the plaintext stream over the segments that follow.</summary>
+    public static DecryptingStream Open(Stream inner, SegmentHeader header, KeyRing keys, bool leaveOpen = false)
+    {
+        var dataKey = header.UnwrapDataKey(keys);
+        try
+        {
+            return new DecryptingStream(inner, header, dataKey, leaveOpen);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)

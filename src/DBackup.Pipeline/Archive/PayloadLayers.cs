@@ -1,0 +1,156 @@
+using System.IO.Compression;
+using DBackup.Pipeline.Compression;
+using DBackup.Pipeline.Encryption;
+
+namespace DBackup.Pipeline.Archive;
+
+/// <summary>
+/// The read side of one pass over a stored payload: raw bytes (counted, hashed) -> optional decryption ->
+/// inner bytes (counted, hashed; the compressed tar) -> optional gunzip -> tar bytes (counted, capped).
+/// Formats are sniffed from magic bytes, so a payload reads without its meta.json; when meta is given,
+/// its encryption and compression claims are checked against what the bytes say.
+/// </summary>
+internal sealed class PayloadLayers : IAsyncDisposable
+{
+    private readonly ReadLimits _limits;
+    private Stream? _decompressor;
+
+    private PayloadLayers(MeasuringStream raw, SegmentHeader? header, MeasuringStream inner, Stream innerSniffed, bool gzip, ReadLimits limits)
+    {
+        Raw = raw;
+        Header = header;
+        Inner = inner;
+        InnerSniffed = innerSniffed;
+        Gzip = gzip;
+        _limits = limits;
+    }
+
+    public MeasuringStream Raw { get; }
+
+    public SegmentHeader? Header { get; }
+
+    /// <summary>Decrypted bytes as counted and hashed (the compressed tar).</summary>
+    public MeasuringStream Inner { get; }
+
+    /// <summary>Read from here: <see cref="Inner"/> with its sniffed head replayed.</summary>
+    public Stream InnerSniffed { get; }
+
+    public bool Gzip { get; }
+
+    public MeasuringStream? Tar { get; private set; }
+
+    public static async Task<PayloadLayers> OpenAsync(Stream source, KeyRing keys, BackupMeta? meta, ReadLimits limits, CancellationToken ct)
+    {
+        var raw = new MeasuringStream(source, hash: true, leaveOpen: false);
+        try
+        {
+            var (head, sniffed) = await PrefixedStream.SniffAsync(raw, SegmentHeader.Magic.Length, ct).ConfigureAwait(false);
+            if (head.Length == 0)
+            {
+                throw new InvalidBackupException("the payload is empty");
+            }
+
+            var encrypted = head.Span.SequenceEqual(SegmentHeader.Magic);
+            SegmentHeader? header = null;
+            Stream plain = sniffed;
+            if (meta is not null && meta.Encryption.Enabled != encrypted)
+            {
+                throw new InvalidBackupException(meta.Encryption.Enabled
+                    ? "meta.json says the payload is encrypted, but the payload is not encrypted"
+                    : "meta.json says the payload is not encrypted, but the payload is encrypted");
+            }
+
+            if (encrypted)
+            {
+                header = await SegmentHeader.ReadAsync(sniffed, ct).ConfigureAwait(false);
+                if (meta is not null)
+                {
+                    CheckMetaEncryption(meta.Encryption, header);
+                }
+
+                plain = DecryptingStream.Open(sniffed, header, keys);
+            }
+
+            var inner = new MeasuringStream(plain, hash: true, leaveOpen: false);
+            var (innerHead, innerSniffed) = await PrefixedStream.SniffAsync(inner, 2, ct).ConfigureAwait(false);
+            var gzip = Compressor.LooksGzip(innerHead.Span);
+            if (meta is not null && (meta.Compression.Algorithm == Compressor.GzipName) != gzip)
+            {
+                throw new InvalidBackupException($"meta.json says compression '{meta.Compression.Algorithm}', but the payload is {(gzip ? "gzip" : "not gzip")}");
+            }
+
+            return new PayloadLayers(raw, header, inner, innerSniffed, gzip, limits);
+        }
+        catch
+        {
+            await raw.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The decompressed tar stream, capped at <see cref="ReadLimits.MaxTotalBytes"/>.</summary>
+    public Stream OpenTar()
+    {
+        _decompressor = Gzip ? new GZipStream(InnerSniffed, CompressionMode.Decompress, leaveOpen: true) : new NonClosingStream(InnerSniffed);
+        Tar = new MeasuringStream(_decompressor, hash: false, leaveOpen: true)
+        {
+            Limit = _limits.MaxTotalBytes,
+            LimitMessage = $"the backup decompresses to more than {_limits.MaxTotalBytes} bytes (limit); refusing a possible decompression bomb",
+        };
+        return Tar;
+    }
+
+    /// <summary>Reads every layer to its end, so hashes are complete and the last segment is authenticated.</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        if (Tar is not null)
+        {
+            while (await Tar.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
+            {
+                // Bytes after the tar end markers (padding) still count towards the cap.
+            }
+        }
+
+        while (await InnerSniffed.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
+        {
+            // Anything after the gzip stream is covered by the hashes and the segment tags.
+        }
+
+        while (await Raw.ReadAsync(buffer, ct).ConfigureAwait(false) > 0)
+        {
+            // Same for the raw layer of an unencrypted payload.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Tar is not null)
+        {
+            await Tar.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_decompressor is not null)
+        {
+            await _decompressor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await InnerSniffed.DisposeAsync().ConfigureAwait(false);
+        await Raw.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void CheckMetaEncryption(EncryptionInfo info, SegmentHeader header)
+    {
+        var expected = header.ToInfo(info.Profile);
+        string? field = info.Algorithm != expected.Algorithm ? "algorithm"
+            : info.KeyId != expected.KeyId ? "keyId"
+            : info.WrappedKey != expected.WrappedKey ? "wrappedKey"
+            : info.NoncePrefix != expected.NoncePrefix ? "noncePrefix"
+            : info.SegmentSize != expected.SegmentSize ? "segmentSize"
+            : null;
+        if (field is not null)
+        {
+            throw new InvalidBackupException($"meta.json encryption.{field} does not match the payload header");
+        }
+    }
+}
