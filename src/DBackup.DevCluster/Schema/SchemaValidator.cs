@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DBackup.DevCluster.Schema;
+
+/// <summary>
+/// Validates a pruned and defaulted value against a <see cref="SchemaNode"/>, producing the errors
+/// kube-openapi's validator produces after apiextensions maps them onto field errors
+/// (<c>kubeOpenAPIResultToFieldErrors</c>): same paths, same codes, same message templates.
+/// </summary>
+internal sealed class SchemaValidator(List<FieldError> errors)
+{
+    public void ValidateRoot(JsonObject obj, SchemaNode root)
+    {
+        // The server validates apiVersion/kind/metadata itself; the schema only sees the rest.
+        var rest = new JsonObject();
+        foreach (var (key, value) in obj)
+        {
+            if (key is not ("apiVersion" or "kind" or "metadata"))
+            {
+                rest[key] = value?.DeepClone();
+            }
+        }
+
+        foreach (var req in root.Required.Where(r => r is "apiVersion" or "kind" or "metadata"))
+        {
+            if (obj.ContainsKey(req))
+            {
+                rest[req] = new JsonObject();
+            }
+        }
+
+        Validate(rest, root, "");
+    }
+
+    public void Validate(JsonNode? value, SchemaNode s, string path)
+    {
+        if (!CheckType(value, s, path) || value is null)
+        {
+            return;
+        }
+
+        if (s.Enum is { } allowed && !allowed.Any(a => JsonNode.DeepEquals(a, value)))
+        {
+            errors.Add(FieldError.NotSupported(path, value, allowed.Select(a =>
+                a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : a?.ToJsonString() ?? "null")));
+        }
+
+        switch (value.GetValueKind())
+        {
+            case JsonValueKind.String:
+                ValidateString(value.GetValue<string>(), value, s, path);
+                break;
+            case JsonValueKind.Number:
+                ValidateNumber(value, s, path);
+                break;
+            case JsonValueKind.Array:
+                ValidateArray((JsonArray)value, s, path);
+                break;
+            case JsonValueKind.Object:
+                ValidateObject((JsonObject)value, s, path);
+                break;
+        }
+
+        ValidateComposition(value, s, path);
+    }
+
+    private bool CheckType(JsonNode? value, SchemaNode s, string path)
+    {
+        var actual = TypeName(value);
+        if (s.IntOrString)
+        {
+            if (actual is "integer" or "string" || (value is null && s.Nullable))
+            {
+                return true;
+            }
+
+            errors.Add(TypeError(path, "integer,string", actual));
+            return false;
+        }
+
+        if (s.Type is null)
+        {
+            return true;
+        }
+
+        if (value is null)
+        {
+            if (s.Nullable)
+            {
+                return true;
+            }
+
+            errors.Add(TypeError(path, s.Type, "null"));
+            return false;
+        }
+
+        var ok = s.Type == actual || (s.Type == "number" && actual == "integer")
+            || (s.Type == "integer" && actual == "number" && IsIntegral(value));
+        if (!ok)
+        {
+            errors.Add(TypeError(path, s.Type, actual));
+        }
+
+        return ok;
+    }
+
+    private static FieldError TypeError(string path, string expected, string actual) =>
+        FieldError.Invalid(path, FieldError.Quote(actual), $"{Name(path)} in body must be of type {expected}: {FieldError.Quote(actual)}");
+
+    private static string Name(string path) => path.Length == 0 ? "." : path;
+
+    internal static string TypeName(JsonNode? value) => value?.GetValueKind() switch
+    {
+        null or JsonValueKind.Null => "null",
+        JsonValueKind.String => "string",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Array => "array",
+        JsonValueKind.Object => "object",
+        // Like the apiserver's JSON decoder: a number written without fraction or exponent is an integer.
+        _ => value.ToJsonString().IndexOfAny(['.', 'e', 'E']) < 0 ? "integer" : "number",
+    };
+
+    private static bool IsIntegral(JsonNode value)
+    {
+        var d = ToDouble(value);
+        return Math.Abs(d % 1) < double.Epsilon && Math.Abs(d) < 9.007199254740992E15;
+    }
+
+    internal static double ToDouble(JsonNode value) =>
+        double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    internal static string Go(double d) => d.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e+", StringComparison.Ordinal);
+
+    private void ValidateString(string text, JsonNode value, SchemaNode s, string path)
+    {
+        var runes = text.EnumerateRunes().Count();
+        if (s.MaxLength is { } max && runes > max)
+        {
+            errors.Add(FieldError.TooLong(path, max));
+        }
+
+        if (s.MinLength is { } min && runes < min)
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body should be at least {min} chars long"));
+        }
+
+        if (s.Pattern is { } re && !re.IsMatch(text))
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body should match '{s.PatternText}'"));
+        }
+
+        if (s.Format is { } format && !SchemaFormats.IsValid(format, text))
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must be of type {format}: {FieldError.Quote(text)}"));
+        }
+    }
+
+    private void ValidateNumber(JsonNode value, SchemaNode s, string path)
+    {
+        var d = ToDouble(value);
+        if (s.Maximum is { } max && (s.ExclusiveMaximum ? d >= max : d > max))
+        {
+            var op = s.ExclusiveMaximum ? "less than" : "less than or equal to";
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body should be {op} {Go(max)}"));
+        }
+
+        if (s.Minimum is { } min && (s.ExclusiveMinimum ? d <= min : d < min))
+        {
+            var op = s.ExclusiveMinimum ? "greater than" : "greater than or equal to";
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body should be {op} {Go(min)}"));
+        }
+
+        if (s.MultipleOf is { } m && m > 0 && Math.Abs(Math.IEEERemainder(d, m)) > 1e-9)
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body should be a multiple of {Go(m)}"));
+        }
+    }
+
+    private void ValidateArray(JsonArray array, SchemaNode s, string path)
+    {
+        if (s.MinItems is { } min && array.Count < min)
+        {
+            errors.Add(FieldError.Invalid(path, array.Count.ToString(CultureInfo.InvariantCulture),
+                $"{Name(path)} in body should have at least {min} items"));
+        }
+
+        if (s.MaxItems is { } max && array.Count > max)
+        {
+            errors.Add(FieldError.TooMany(path, array.Count, max));
+        }
+
+        if (s.UniqueItems && array.Select((a, i) => array.Take(i).Any(b => JsonNode.DeepEquals(a, b))).Any(d => d))
+        {
+            errors.Add(FieldError.Invalid(path, array, $"{Name(path)} in body shouldn't contain duplicates"));
+        }
+
+        if (s.Items is { } items)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                Validate(array[i], items, $"{path}[{i}]");
+            }
+        }
+
+        ListTypes.Validate(array, s, path, errors);
+    }
+
+    private void ValidateObject(JsonObject obj, SchemaNode s, string path)
+    {
+        if (s.MinProperties is { } min && obj.Count < min)
+        {
+            errors.Add(FieldError.Invalid(path, obj.Count.ToString(CultureInfo.InvariantCulture),
+                $"{Name(path)} in body should have at least {min} properties"));
+        }
+
+        if (s.MaxProperties is { } max && obj.Count > max)
+        {
+            errors.Add(FieldError.TooMany(path, obj.Count, max));
+        }
+
+        foreach (var req in s.Required.Where(r => !obj.ContainsKey(r)))
+        {
+            errors.Add(FieldError.Required(Child(path, req)));
+        }
+
+        if (s.EmbeddedResource)
+        {
+            foreach (var meta in new[] { "apiVersion", "kind" })
+            {
+                if (obj[meta] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length == 0)
+                {
+                    errors.Add(new FieldError(Child(path, meta), FieldErrorTypes.Required, "must not be empty", null));
+                }
+            }
+        }
+
+        foreach (var (key, child) in obj)
+        {
+            if (s.EmbeddedResource && key is "apiVersion" or "kind" or "metadata")
+            {
+                continue;
+            }
+
+            if (s.Properties.TryGetValue(key, out var prop))
+            {
+                Validate(child, prop, Child(path, key));
+            }
+            else if (s.AdditionalProperties is { } ap)
+            {
+                Validate(child, ap, Child(path, key));
+            }
+        }
+    }
+
+    private void ValidateComposition(JsonNode value, SchemaNode s, string path)
+    {
+        foreach (var all in s.AllOf)
+        {
+            Validate(value, all, path);
+        }
+
+        if (s.AnyOf.Count > 0 && !s.AnyOf.Any(a => Passes(value, a, path)))
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must validate at least one schema (anyOf)"));
+        }
+
+        if (s.OneOf.Count > 0 && s.OneOf.Count(a => Passes(value, a, path)) != 1)
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must validate one and only one schema (oneOf)"));
+        }
+
+        if (s.Not is { } not && Passes(value, not, path))
+        {
+            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must not validate the schema (not)"));
+        }
+    }
+
+    private static bool Passes(JsonNode value, SchemaNode s, string path)
+    {
+        var scratch = new List<FieldError>();
+        new SchemaValidator(scratch).Validate(value, s, path);
+        return scratch.Count == 0;
+    }
+
+    private static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
+}

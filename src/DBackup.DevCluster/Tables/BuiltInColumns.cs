@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DBackup.DevCluster.Tables;
+
+/// <summary>
+/// Columns of kube-apiserver's built-in printers (pkg/printers/internalversion) for the resources
+/// DevCluster serves; cells are computed like the Go printers (Age as <see cref="HumanDuration"/> text).
+/// </summary>
+internal static class BuiltInColumns
+{
+    public static IReadOnlyList<PrinterColumn> For(string group, string resource) => (group, resource) switch
+    {
+        ("", "configmaps") => [Computed("Data", "string", o => Count(o["data"]) + Count(o["binaryData"])), Age()],
+        ("", "secrets") => [Computed("Type", "string", o => Str(o["type"])), Computed("Data", "string", o => Count(o["data"])), Age()],
+        ("", "namespaces") => [Computed("Status", "string", o => Str(o["status"]?["phase"])), Age()],
+        ("", "serviceaccounts") => [Computed("Secrets", "string", o => Count(o["secrets"])), Age()],
+        ("", "services") =>
+        [
+            Computed("Type", "string", o => Str(o["spec"]?["type"]) ?? "ClusterIP"),
+            Computed("Cluster-IP", "string", o => Str(o["spec"]?["clusterIP"]) ?? "<none>"),
+            Computed("External-IP", "string", o => Str(o["spec"]?["externalIPs"]?[0]) ?? "<none>"),
+            Computed("Port(s)", "string", o => Ports(o["spec"]?["ports"])),
+            Age(),
+        ],
+        ("", "pods") =>
+        [
+            Computed("Ready", "string", o => $"{Count((o["status"]?["containerStatuses"] as JsonArray)?.Where(c => c?["ready"]?.GetValueKind() == JsonValueKind.True))}/{Count(o["spec"]?["containers"])}"),
+            Computed("Status", "string", o => Str(o["status"]?["phase"]) ?? "Pending"),
+            Computed("Restarts", "integer", o => (o["status"]?["containerStatuses"] as JsonArray)?.Sum(c => Int(c?["restartCount"])) ?? 0),
+            Age(),
+        ],
+        ("apps", "deployments") =>
+        [
+            Computed("Ready", "string", o => $"{Int(o["status"]?["readyReplicas"])}/{Int(o["spec"]?["replicas"], 1)}"),
+            Computed("Up-to-date", "integer", o => Int(o["status"]?["updatedReplicas"])),
+            Computed("Available", "integer", o => Int(o["status"]?["availableReplicas"])),
+            Age(),
+        ],
+        ("apiextensions.k8s.io", "customresourcedefinitions") =>
+        [
+            // CRDs use the default convertor: the raw timestamp, not an age.
+            new PrinterColumn("Created At", "date", ".metadata.creationTimestamp", PrinterColumn.CreationTimestampDescription, 0, null)
+            {
+                Cell = (o, _) => o["metadata"]?["creationTimestamp"]?.DeepClone(),
+            },
+        ],
+        _ => [Age()],
+    };
+
+    private static PrinterColumn Age() =>
+        new("Age", "string", ".metadata.creationTimestamp", PrinterColumn.CreationTimestampDescription, 0, null)
+        {
+            Cell = (o, now) => TableConverter.AgeOf(o["metadata"]?["creationTimestamp"], now),
+        };
+
+    private static PrinterColumn Computed(string name, string type, Func<JsonObject, JsonNode?> cell) =>
+        new(name, type, "", null, 0, null) { Cell = (o, _) => cell(o) };
+
+    private static int Count(JsonNode? node) => node switch
+    {
+        JsonObject o => o.Count,
+        JsonArray a => a.Count,
+        _ => 0,
+    };
+
+    private static int Count(IEnumerable<JsonNode?>? items) => items?.Count() ?? 0;
+
+    private static long Int(JsonNode? node, long fallback = 0) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            ? (long)double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
+            : fallback;
+
+    private static string? Str(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static string Ports(JsonNode? ports)
+    {
+        if (ports is not JsonArray { Count: > 0 } list)
+        {
+            return "<none>";
+        }
+
+        return string.Join(",", list.Select(p =>
+        {
+            var text = Int(p?["port"]).ToString(CultureInfo.InvariantCulture);
+            if (p?["nodePort"] is not null)
+            {
+                text += ":" + Int(p["nodePort"]).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return text + "/" + (Str(p?["protocol"]) ?? "TCP");
+        }));
+    }
+}
