@@ -37,6 +37,13 @@ public static class BackupCatalog
             objects[item.Key] = item;
         }
 
+        return await DescribeAsync(destination, objects, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Describes every meta.json among <paramref name="objects"/> (an earlier listing), newest first.</summary>
+    internal static async Task<IReadOnlyList<BackupInfo>> DescribeAsync(IBackupDestination destination,
+        IReadOnlyDictionary<string, StoredObject> objects, CancellationToken cancellationToken)
+    {
         var backups = new List<BackupInfo>();
         foreach (var metaObject in objects.Values.Where(o => o.Key.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal)))
         {
@@ -72,7 +79,7 @@ public static class BackupCatalog
     }
 
     private static async Task<BackupInfo> DescribeAsync(IBackupDestination destination, StoredObject metaObject,
-        Dictionary<string, StoredObject> objects, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, StoredObject> objects, CancellationToken cancellationToken)
     {
         var payloadKey = metaObject.Key[..^BackupName.MetaSuffix.Length];
         objects.TryGetValue(payloadKey, out var payload);
