@@ -1,0 +1,105 @@
+using System.CommandLine;
+using DBackup.Pipeline;
+using DBackup.Pipeline.Storage;
+
+namespace DBackup.Operator.Cli;
+
+/// <summary>A backup named on the command line: the destination that holds it and its payload key there.</summary>
+/// <param name="Destination">Where the backup lives.</param>
+/// <param name="Key">Payload key inside the destination.</param>
+internal sealed record BackupLocation(IBackupDestination Destination, string Key)
+{
+    /// <summary>How to show the backup in messages.</summary>
+    public string Display => Destination.Location.TrimEnd('/') + "/" + Key;
+}
+
+/// <summary>Turns DEST and FILE arguments (folder, local file, or <c>s3://bucket/prefix[/key]</c>) into destinations.</summary>
+internal static class Locations
+{
+    /// <summary>Adds the S3 connection options to a command.</summary>
+    public static void AddS3Options(Command command)
+    {
+        command.Add(S3Options.Endpoint);
+        command.Add(S3Options.Region);
+        command.Add(S3Options.ForcePathStyle);
+    }
+
+    /// <summary>A destination for DEST. Local folders must exist unless <paramref name="create"/> is set.</summary>
+    /// <exception cref="CliException">The folder does not exist, or the S3 URI is malformed.</exception>
+    public static IBackupDestination Destination(CliContext context, ParseResult parse, string dest, bool create)
+    {
+        if (S3Options.IsS3(dest))
+        {
+            return S3Options.Destination(context, parse, dest);
+        }
+
+        var full = Path.GetFullPath(dest);
+        if (File.Exists(full))
+        {
+            throw new CliException($"{dest} is a file; a destination is a folder or s3://bucket/prefix");
+        }
+
+        if (!create && !Directory.Exists(full))
+        {
+            throw new CliException($"{dest}: no such folder");
+        }
+
+        return new FilesystemDestination(full);
+    }
+
+    /// <summary>
+    /// The backup named by FILE: a payload or meta.json path, locally or in S3. A local backup inside its
+    /// policy folder (<c>DEST/policy/policy-time.tar.gz.enc</c>) is opened with DEST as its destination, so its
+    /// key keeps the policy folder.
+    /// </summary>
+    /// <exception cref="CliException">The file does not exist or is a folder.</exception>
+    public static BackupLocation Backup(CliContext context, ParseResult parse, string file)
+    {
+        if (S3Options.IsS3(file))
+        {
+            return S3Options.Backup(context, parse, file);
+        }
+
+        var full = Path.GetFullPath(file);
+        if (Directory.Exists(full))
+        {
+            throw new CliException($"{file} is a folder; give a backup file (see 'dbackup list {file}')");
+        }
+
+        if (full.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal))
+        {
+            full = full[..^BackupName.MetaSuffix.Length];
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new CliException($"{file}: no such file");
+        }
+
+        var folder = Path.GetDirectoryName(full)!;
+        var name = Path.GetFileName(full);
+        var policyFolder = Path.GetFileName(folder);
+        var parent = Path.GetDirectoryName(folder);
+        return parent is not null && BackupName.TryParseKey($"{policyFolder}/{name}", out _, out _, out _)
+            ? new BackupLocation(new FilesystemDestination(parent), $"{policyFolder}/{name}")
+            : new BackupLocation(new FilesystemDestination(folder), name);
+    }
+
+    /// <summary>Splits a key under a destination into the key of a backup: the last two parts if they form one, else the last.</summary>
+    internal static (string Prefix, string Key) SplitBackupKey(string path)
+    {
+        var trimmed = path.Trim('/');
+        if (trimmed.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal))
+        {
+            trimmed = trimmed[..^BackupName.MetaSuffix.Length];
+        }
+
+        var parts = trimmed.Split('/');
+        if (parts.Length >= 2 && BackupName.TryParseKey($"{parts[^2]}/{parts[^1]}", out _, out _, out _))
+        {
+            return (string.Join('/', parts[..^2]), $"{parts[^2]}/{parts[^1]}");
+        }
+
+        return (string.Join('/', parts[..^1]), parts[^1]);
+    }
+}
