@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using DBackup.DevCluster.Http;
+using DBackup.DevCluster.Resources;
+using DBackup.DevCluster.Store;
+
+namespace DBackup.DevCluster.Controllers;
+
+/// <summary>
+/// What kube-controller-manager does for namespaces: the serviceaccount controller's <c>default</c>
+/// ServiceAccount, the root-CA publisher's <c>kube-root-ca.crt</c> ConfigMap, and the namespace
+/// controller's termination (delete all content, then drop the <c>kubernetes</c> finalizer).
+/// </summary>
+internal sealed class NamespaceController(ApiObjects objects)
+{
+    public const string RootCaConfigMap = "kube-root-ca.crt";
+    private const string Namespaces = "/namespaces";
+    private readonly HashSet<string> _terminating = new(StringComparer.Ordinal);
+
+    public void Handle(StoreEvent e)
+    {
+        if (e.Resource == Namespaces)
+        {
+            if (e.Type == StoreEventType.Deleted)
+            {
+                _terminating.Remove(e.Object.Name);
+                return;
+            }
+            var ns = e.Object.ToJson();
+            if (ns["metadata"]?["deletionTimestamp"] is not null)
+            {
+                _terminating.Add(e.Object.Name);
+                Terminate(e.Object.Name);
+            }
+            else if (e.Type == StoreEventType.Added)
+            {
+                EnsureDefaults(objects, e.Object.Name);
+            }
+            return;
+        }
+        if (e.Object.Namespace.Length > 0 && _terminating.Contains(e.Object.Namespace)) Terminate(e.Object.Namespace);
+    }
+
+    /// <summary>Creates the objects every namespace gets; existing ones are left alone.</summary>
+    public static void EnsureDefaults(ApiObjects objects, string ns)
+    {
+        var registry = objects.Server.Registry;
+        TryCreate(objects, registry.Find("", "v1", "serviceaccounts")!, ns, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } });
+        TryCreate(objects, registry.Find("", "v1", "configmaps")!, ns, new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = RootCaConfigMap,
+                ["annotations"] = new JsonObject { ["kubernetes.io/description"] = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters." },
+            },
+            ["data"] = new JsonObject { ["ca.crt"] = DevClusterCa.Pem },
+        });
+    }
+
+    private static void TryCreate(ApiObjects objects, ResourceType rt, string ns, JsonObject obj)
+    {
+        if (objects.Get(rt, ns, obj.Name()) is not null) return;
+        try
+        {
+            objects.Create(rt, rt.StorageVersion, ns, obj, dryRun: false);
+        }
+        catch (ApiException e) when (e.Code is 409 or 403 or 404)
+        {
+            // Already there, or the namespace is going away: nothing to add.
+        }
+    }
+
+    private void Terminate(string ns)
+    {
+        var content = objects.Server.Store.InNamespace(ns);
+        foreach (var (resource, o) in content)
+        {
+            var rt = objects.Server.Registry.FindByKey(resource);
+            if (rt is null || o.ToJson()["metadata"]?["deletionTimestamp"] is not null) continue;
+            try
+            {
+                objects.Delete(rt, rt.StorageVersion, ns, o.Name, new DeleteRequest());
+            }
+            catch (ApiException e) when (e.Code == 404)
+            {
+                // Deleted concurrently.
+            }
+        }
+        if (objects.Server.Store.InNamespace(ns).Count > 0) return;
+        var nsType = objects.Server.Registry.FindByKey(Namespaces)!;
+        var current = objects.Get(nsType, "", ns);
+        if (current is null) return;
+        var updated = current.ToJson();
+        updated.Obj("spec")["finalizers"] = new JsonArray();
+        objects.Commit(nsType, "v1", updated, current, dryRun: false);
+    }
+}

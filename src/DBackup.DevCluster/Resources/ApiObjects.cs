@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DBackup.DevCluster.Http;
+using DBackup.DevCluster.Schema;
+using DBackup.DevCluster.Store;
+
+namespace DBackup.DevCluster.Resources;
+
+/// <summary>
+/// The registry layer: create/update/delete with kube-apiserver semantics (system metadata, generation,
+/// optimistic concurrency, status subresource, validation, dry run). HTTP handlers and the built-in
+/// controllers both write through here.
+/// </summary>
+internal sealed partial class ApiObjects(ServerContext server)
+{
+    private const string GenerateAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    public ServerContext Server => server;
+
+    public StoredObject? Get(ResourceType rt, string ns, string name) =>
+        server.Store.Get(rt.Key, StoredObject.KeyOf(rt.Namespaced ? ns : "", name));
+
+    public StoredObject GetOrThrow(ResourceType rt, string ns, string name) =>
+        Get(rt, ns, name) ?? throw ApiErrors.NotFound(rt.Group, rt.Plural, name);
+
+    /// <summary>POST: returns the stored object (or, for a dry run, the object that would be stored).</summary>
+    public JsonObject Create(ResourceType rt, string version, string ns, JsonObject obj, bool dryRun)
+    {
+        CheckTypeMeta(rt, version, obj);
+        var meta = obj.Meta();
+        CheckNamespace(rt, ns, meta);
+        var generate = string.IsNullOrEmpty(meta.Str("name")) ? meta.Str("generateName") : null;
+        if (string.IsNullOrEmpty(meta.Str("name")) && string.IsNullOrEmpty(generate))
+            throw ApiErrors.Invalid(rt.Group, rt.Kind, "", [new FieldError("metadata.name", FieldErrorTypes.Required, "name or generateName is required", null)]);
+        if (generate is not null) meta["name"] = generate + RandomSuffix();
+        if (rt.Namespaced) CheckNamespaceWritable(rt, ns, meta.Str("name")!);
+        CheckCrdWritable(rt, meta.Str("name")!);
+
+        meta["uid"] = Guid.NewGuid().ToString();
+        meta["creationTimestamp"] = server.Now();
+        foreach (var f in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation" }) meta.Remove(f);
+        if (rt.HasGeneration) meta["generation"] = 1;
+        if (rt.HasStatus(version)) obj.Remove("status");
+        obj["apiVersion"] = rt.ApiVersion(rt.StorageVersion);
+        rt.Behavior.PrepareForCreate(obj, server);
+        var errors = new List<FieldError>();
+        if (rt.Version(version)?.Schema is { } schema) errors.AddRange(schema.PruneDefaultValidate(obj));
+        errors.AddRange(ValidateMeta(rt, obj));
+        errors.AddRange(rt.Behavior.Validate(obj));
+        if (errors.Count > 0) throw ApiErrors.Invalid(rt.Group, rt.Kind, obj.Name(), errors);
+        if (dryRun)
+        {
+            if (Get(rt, ns, obj.Name()) is not null) throw ApiErrors.AlreadyExists(rt.Group, rt.Plural, obj.Name());
+            return Convert(obj, rt, version);
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return Output(server.Store.Create(rt.Key, obj), rt, version);
+            }
+            catch (StoreException e) when (e.Failure == StoreFailure.AlreadyExists)
+            {
+                // A generated name that collides is retried, as the apiserver does since 1.30.
+                if (generate is null || attempt >= 7) throw ApiErrors.AlreadyExists(rt.Group, rt.Plural, obj.Name());
+                meta["name"] = generate + RandomSuffix();
+            }
+        }
+    }
+
+    /// <summary>PUT on the object, its /status, or a namespace's /finalize.</summary>
+    public JsonObject Update(ResourceType rt, string version, string ns, string name, JsonObject obj, bool dryRun, string? subresource = null)
+    {
+        CheckTypeMeta(rt, version, obj);
+        var meta = obj.Meta();
+        if (meta.Str("name") is { } bodyName && bodyName != name)
+            throw ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");
+        meta["name"] = name;
+        CheckNamespace(rt, ns, meta);
+        var bodyRv = meta.Str("resourceVersion");
+        if (string.IsNullOrEmpty(bodyRv) && !rt.AllowUnconditionalUpdate)
+            throw ApiErrors.Invalid(rt.Group, rt.Kind, name, [FieldError.Invalid("metadata.resourceVersion", "0x0", "must be specified for an update")]);
+        while (true)
+        {
+            var current = GetOrThrow(rt, ns, name);
+            if (!string.IsNullOrEmpty(bodyRv) && bodyRv != StoreRv(current))
+                throw ApiErrors.Conflict(rt.Group, rt.Plural, name, ApiErrors.ModifiedMessage);
+            var old = current.ToJson();
+            var updated = subresource switch
+            {
+                "status" => MergeStatus(rt, version, obj, old),
+                "finalize" => MergeFinalize(obj, old),
+                _ => MergeMain(rt, version, obj, old),
+            };
+            try
+            {
+                return Commit(rt, version, updated, current, dryRun);
+            }
+            catch (StoreException e) when (e.Failure == StoreFailure.Conflict && string.IsNullOrEmpty(bodyRv))
+            {
+                // An unconditional update lost a race with another writer: redo it on the newer object.
+            }
+            catch (StoreException e) when (e.Failure == StoreFailure.Conflict)
+            {
+                throw ApiErrors.Conflict(rt.Group, rt.Plural, name, ApiErrors.ModifiedMessage);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="updated"/> over <paramref name="current"/>: skips no-op writes (no new revision),
+    /// and removes the object instead when it is being deleted and its last finalizer went away.
+    /// </summary>
+    internal JsonObject Commit(ResourceType rt, string version, JsonObject updated, StoredObject current, bool dryRun)
+    {
+        var meta = updated.Meta();
+        meta["resourceVersion"] = StoreRv(current);
+        var old = current.ToJson();
+        if (JsonNode.DeepEquals(updated, old)) return Output(current, rt, version);
+        if (dryRun) return Convert(updated, rt, version);
+        if (meta["deletionTimestamp"] is not null && !rt.Behavior.HasFinalizers(updated))
+        {
+            var gone = server.Store.Delete(rt.Key, current.Key, current.Revision);
+            return Output(gone, rt, version);
+        }
+        return Output(server.Store.Update(rt.Key, updated, current.Revision), rt, version);
+    }
+
+    private JsonObject MergeMain(ResourceType rt, string version, JsonObject obj, JsonObject old)
+    {
+        var updated = (JsonObject)obj.DeepClone();
+        var meta = updated.Meta();
+        var oldMeta = old.Meta();
+        foreach (var f in new[] { "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace" })
+        {
+            if (oldMeta[f] is { } v) meta[f] = v.DeepClone();
+            else meta.Remove(f);
+        }
+        meta.Remove("selfLink");
+        updated["apiVersion"] = old["apiVersion"]?.DeepClone();
+        if (rt.HasStatus(version))
+        {
+            if (old["status"] is { } status) updated["status"] = status.DeepClone();
+            else updated.Remove("status");
+        }
+        rt.Behavior.PrepareForUpdate(updated, old);
+        var errors = new List<FieldError>();
+        if (rt.Version(version)?.Schema is { } schema) errors.AddRange(schema.PruneDefaultValidate(updated));
+        if (oldMeta["deletionTimestamp"] is not null && updated.Finalizers().Except(old.Finalizers()).Any())
+            errors.Add(new FieldError("metadata.finalizers", FieldErrorTypes.Forbidden, "no new finalizers can be added if the object is being deleted", null));
+        errors.AddRange(ValidateMeta(rt, updated));
+        errors.AddRange(rt.Behavior.Validate(updated));
+        errors.AddRange(rt.Behavior.ValidateUpdate(updated, old));
+        if (errors.Count > 0) throw ApiErrors.Invalid(rt.Group, rt.Kind, updated.Name(), errors);
+        if (rt.HasGeneration && !Json.EqualExcept(updated, old, rt.HasStatus(version) ? ["metadata", "status"] : ["metadata"]))
+            meta["generation"] = (oldMeta["generation"]?.GetValue<long>() ?? 0) + 1;
+        return updated;
+    }
+
+    // The status endpoint takes only .status from the request; metadata and spec stay as stored.
+    private static JsonObject MergeStatus(ResourceType rt, string version, JsonObject obj, JsonObject old)
+    {
+        var updated = (JsonObject)old.DeepClone();
+        if (obj["status"] is { } status) updated["status"] = status.DeepClone();
+        else updated.Remove("status");
+        if (rt.Version(version)?.Schema is { } schema)
+        {
+            var errors = schema.PruneDefaultValidate(updated, statusOnly: true);
+            if (errors.Count > 0) throw ApiErrors.Invalid(rt.Group, rt.Kind, updated.Name(), errors);
+        }
+        return updated;
+    }
+
+    private static JsonObject MergeFinalize(JsonObject obj, JsonObject old)
+    {
+        var updated = (JsonObject)old.DeepClone();
+        updated.Obj("spec")["finalizers"] = obj["spec"]?["finalizers"]?.DeepClone() ?? new JsonArray();
+        return updated;
+    }
+
+    private static IEnumerable<FieldError> ValidateMeta(ResourceType rt, JsonObject obj)
+    {
+        var meta = obj.Meta();
+        foreach (var e in MetaValidation.Name(obj.Name(), rt.NameRule)) yield return e;
+        foreach (var e in MetaValidation.Labels(meta)) yield return e;
+        foreach (var e in MetaValidation.Annotations(meta)) yield return e;
+    }
+
+    private static void CheckTypeMeta(ResourceType rt, string version, JsonObject obj)
+    {
+        var apiVersion = obj.Str("apiVersion");
+        var kind = obj.Str("kind");
+        if (!string.IsNullOrEmpty(kind) && kind != rt.Kind)
+            throw ApiErrors.BadRequest($"the kind in the data ({kind}) does not match the expected kind ({rt.Kind})");
+        if (!string.IsNullOrEmpty(apiVersion) && apiVersion != rt.ApiVersion(version))
+            throw ApiErrors.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({rt.ApiVersion(version)})");
+        obj["kind"] = rt.Kind;
+    }
+
+    private static void CheckNamespace(ResourceType rt, string ns, JsonObject meta)
+    {
+        if (!rt.Namespaced)
+        {
+            meta.Remove("namespace");
+            return;
+        }
+        var bodyNs = meta.Str("namespace");
+        if (!string.IsNullOrEmpty(bodyNs) && bodyNs != ns)
+            throw ApiErrors.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        meta["namespace"] = ns;
+    }
+
+    private void CheckNamespaceWritable(ResourceType rt, string ns, string name)
+    {
+        var nsObj = server.Store.Get("/namespaces", StoredObject.KeyOf("", ns)) ?? throw ApiErrors.NotFound("", "namespaces", ns);
+        if (nsObj.ToJson()["metadata"]?["deletionTimestamp"] is null) return;
+        throw ApiErrors.Forbidden(rt.Group, rt.Plural, name, $"unable to create new content in namespace {ns} because it is being terminated",
+            new JsonArray(new JsonObject { ["reason"] = "NamespaceTerminating", ["message"] = $"namespace {ns} is being terminated", ["field"] = "metadata.namespace" }));
+    }
+
+    private void CheckCrdWritable(ResourceType rt, string name)
+    {
+        if (rt.CrdName is null) return;
+        var crd = server.Store.Get("apiextensions.k8s.io/customresourcedefinitions", StoredObject.KeyOf("", rt.CrdName));
+        if (crd is not null && crd.ToJson()["metadata"]?["deletionTimestamp"] is not null)
+            throw new ApiException(405, "MethodNotAllowed", $"create not allowed while custom resource definition is terminating", new JsonObject { ["name"] = name, ["group"] = rt.Group, ["kind"] = rt.Plural });
+    }
+
+    internal static string StoreRv(StoredObject o) => o.Revision.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The stored object as the requested version (conversion strategy None: only apiVersion changes).</summary>
+    internal static JsonObject Output(StoredObject stored, ResourceType rt, string version) => Convert(stored.ToJson(), rt, version);
+
+    internal static JsonObject Convert(JsonObject obj, ResourceType rt, string version)
+    {
+        obj["apiVersion"] = rt.ApiVersion(version);
+        return obj;
+    }
+
+    private static string RandomSuffix() =>
+        new(Enumerable.Range(0, 5).Select(_ => GenerateAlphabet[Random.Shared.Next(GenerateAlphabet.Length)]).ToArray());
+}
