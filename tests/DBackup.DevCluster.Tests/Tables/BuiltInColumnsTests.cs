@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using DBackup.DevCluster.Tables;
+
+namespace DBackup.DevCluster.Tests.Tables;
+
+public sealed class BuiltInColumnsTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 1, 10, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("", "configmaps", "Name,Data,Age", """{"data":{"a":"1","b":"2"},"binaryData":{"c":"AA=="}}""", """["o",3,"3h"]""")]
+    [InlineData("", "secrets", "Name,Type,Data,Age", """{"type":"Opaque","data":{"a":"MQ=="}}""", """["o","Opaque",1,"3h"]""")]
+    [InlineData("", "namespaces", "Name,Status,Age", """{"status":{"phase":"Active"}}""", """["o","Active","3h"]""")]
+    [InlineData("", "serviceaccounts", "Name,Secrets,Age", """{}""", """["o",0,"3h"]""")]
+    [InlineData("", "services", "Name,Type,Cluster-IP,External-IP,Port(s),Age", """{"spec":{"type":"NodePort","clusterIP":"10.0.0.1","ports":[{"port":80,"nodePort":30080},{"port":53,"protocol":"UDP"}]}}""",
+        """["o","NodePort","10.0.0.1","<none>","80:30080/TCP,53/UDP","3h"]""")]
+    [InlineData("", "pods", "Name,Ready,Status,Restarts,Age", """{"spec":{"containers":[{},{}]},"status":{"phase":"Running","containerStatuses":[{"ready":true,"restartCount":2},{"ready":false,"restartCount":1}]}}""",
+        """["o","1/2","Running",3,"3h"]""")]
+    [InlineData("apps", "deployments", "Name,Ready,Up-to-date,Available,Age", """{"spec":{"replicas":3},"status":{"readyReplicas":2,"updatedReplicas":3,"availableReplicas":2}}""",
+        """["o","2/3",3,2,"3h"]""")]
+    [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "Name,Created At", "{}", """["o","2025-01-10T09:00:00Z"]""")]
+    [InlineData("coordination.k8s.io", "leases", "Name,Age", "{}", """["o","3h"]""")]
+    public void ForBuiltIn_RendersKubectlLikeColumns_ForResource(string group, string resource, string headers, string body, string cells)
+    {
+        var obj = JsonNode.Parse(body)!.AsObject();
+        obj["metadata"] = new JsonObject { ["name"] = "o", ["creationTimestamp"] = "2025-01-10T09:00:00Z" };
+
+        var table = TableConverter.ToTable([obj], PrinterColumn.ForBuiltIn(group, resource), new JsonObject(), IncludeObjectPolicy.Metadata, now: Now);
+
+        Assert.Equal(headers, string.Join(",", table["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.GetValue<string>())));
+        Assert.Equal(cells, TableJson.Cells(table));
+    }
+
+    [Fact]
+    public void ForBuiltIn_RendersUnknownAge_WhenCreationTimestampIsMissing()
+    {
+        var obj = new JsonObject { ["metadata"] = new JsonObject { ["name"] = "o" } };
+
+        var table = TableConverter.ToTable([obj], PrinterColumn.ForBuiltIn("", "configmaps"), new JsonObject(), IncludeObjectPolicy.None, now: Now);
+
+        Assert.Equal("""["o",0,"<unknown>"]""", TableJson.Cells(table));
+    }
+}
