@@ -64,7 +64,7 @@ internal sealed class SpoolDirectory : IDisposable
         {
             Mode = mode,
             Access = access,
-            Share = FileShare.None,
+            Share = FileShare.Read,
             BufferSize = 0,
             Options = FileOptions.SequentialScan,
         };
