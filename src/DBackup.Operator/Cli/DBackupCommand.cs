@@ -67,6 +67,11 @@ public static class DBackupCommand
             CliRunner.Verbose,
             KeygenCommand.Create(context),
             PackCommand.Create(context),
+            ListCommand.Create(context),
+            InspectCommand.Create(context),
+            VerifyCommand.Create(context),
+            DecryptCommand.Create(context),
+            ExportCommand.Create(context),
         };
         return root;
     }

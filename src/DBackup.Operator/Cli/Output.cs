@@ -1,11 +1,17 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using DBackup.Pipeline;
 
 namespace DBackup.Operator.Cli;
 
 /// <summary>Formatting helpers for human-readable command output.</summary>
 internal static class Output
 {
+    /// <summary>JSON options for <c>-o json</c>: those of meta.json, without escaping '+' and other harmless characters.</summary>
+    public static JsonSerializerOptions Json { get; } = new(BackupMeta.JsonOptions) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Bytes as <c>512 B</c>, <c>1.5 KiB</c>, <c>12.0 MiB</c> ...</summary>
     public static string Size(long bytes)
     {

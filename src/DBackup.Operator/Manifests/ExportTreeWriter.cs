@@ -13,6 +13,7 @@ internal sealed class ExportTreeWriter
 {
     private readonly string _root;
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+    private readonly List<string> _createdFolders = [];
 
     /// <summary>Prepares a writer for <paramref name="folder"/>.</summary>
     /// <exception cref="ManifestException">The folder exists and is not empty, and <paramref name="force"/> is false.</exception>
@@ -80,7 +81,7 @@ internal sealed class ExportTreeWriter
         var clean = ObjectCleaner.Clean(obj);
         var hasValues = SecretRedactor.IsSecret(clean) && !SecretRedactor.IsRedacted(clean);
         RefuseLinks(relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        CreateFolders(Path.GetDirectoryName(full)!);
 
         // Secrets with values get owner-only permissions, like the backup files they came from.
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -101,6 +102,45 @@ internal sealed class ExportTreeWriter
         }
 
         return relative;
+    }
+
+    /// <summary>
+    /// Removes the files written so far and the folders this writer created, so a failed export leaves no
+    /// tree that looks complete. Files replaced under <c>--force</c> cannot be brought back.
+    /// </summary>
+    public void Rollback()
+    {
+        foreach (var relative in _written)
+        {
+            File.Delete(Path.Combine(_root, relative));
+        }
+
+        foreach (var folder in Enumerable.Reverse(_createdFolders))
+        {
+            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+
+        _written.Clear();
+        _createdFolders.Clear();
+    }
+
+    private void CreateFolders(string folder)
+    {
+        var missing = new Stack<string>();
+        for (var current = folder; !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        {
+            missing.Push(current);
+        }
+
+        while (missing.Count > 0)
+        {
+            var next = missing.Pop();
+            Directory.CreateDirectory(next);
+            _createdFolders.Add(next);
+        }
     }
 
     // With --force the folder may hold links planted earlier; never follow one out of the root.
