@@ -16,9 +16,6 @@ public sealed class FilesystemDestination : IBackupDestination
     /// <summary>Name of the private temp folder under the root; never listed, never a valid key.</summary>
     public const string TempFolderName = ".dbackup-tmp";
 
-    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     /// <summary>Creates a destination rooted at <paramref name="root"/> (created on first write if missing).</summary>
     /// <param name="root">Folder path, relative paths are resolved against the current directory.</param>
     /// <param name="removeEmptyFolders">Whether <see cref="DeleteAsync"/> removes folders it leaves empty (never the root).</param>
@@ -46,7 +43,7 @@ public sealed class FilesystemDestination : IBackupDestination
         var target = PathOf(key);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var tempFolder = EnsurePrivateFolder(Path.Combine(Root, TempFolderName));
+        var tempFolder = LocalFiles.EnsurePrivateFolder(Path.Combine(Root, TempFolderName));
         var tempPath = Path.Combine(tempFolder, $"{Guid.NewGuid():N}.tmp");
         try
         {
@@ -60,12 +57,13 @@ public sealed class FilesystemDestination : IBackupDestination
             };
             if (!OperatingSystem.IsWindows())
             {
-                options.UnixCreateMode = PrivateFile;
+                options.UnixCreateMode = LocalFiles.PrivateFile;
             }
 
             await using (var file = new FileStream(tempPath, options))
             {
-                await write(file, cancellationToken).ConfigureAwait(false);
+                // The writer may dispose what it is given (a GZipStream without leaveOpen); the fsync below still needs the file.
+                await write(new KeepOpenStream(file), cancellationToken).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
@@ -78,7 +76,7 @@ public sealed class FilesystemDestination : IBackupDestination
         }
         catch
         {
-            TryDelete(tempPath);
+            LocalFiles.TryDelete(tempPath);
             throw;
         }
     }
@@ -93,7 +91,8 @@ public sealed class FilesystemDestination : IBackupDestination
             Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
             return Task.FromResult(stream);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException
+            || (ex is UnauthorizedAccessException && Directory.Exists(path)))
         {
             throw new BackupNotFoundException($"No backup object '{key}' in {Location}.", ex);
         }
@@ -157,7 +156,7 @@ public sealed class FilesystemDestination : IBackupDestination
 
         if (RemoveEmptyFolders)
         {
-            RemoveEmptyParents(Path.GetDirectoryName(path)!);
+            LocalFiles.RemoveEmptyParents(Path.GetDirectoryName(path)!, Root);
         }
 
         return Task.CompletedTask;
@@ -185,7 +184,7 @@ public sealed class FilesystemDestination : IBackupDestination
         var folder = Path.GetDirectoryName(target)!;
         for (var attempt = 0; ; attempt++)
         {
-            CreateFolders(folder);
+            LocalFiles.CreateFolders(folder);
             try
             {
                 // rename(2): atomic replace on the same file system.
@@ -196,72 +195,6 @@ public sealed class FilesystemDestination : IBackupDestination
             {
                 // A concurrent delete removed the (then empty) policy folder; create it again.
             }
-        }
-    }
-
-    private void CreateFolders(string folder)
-    {
-        if (Directory.Exists(folder))
-        {
-            return;
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, PrivateDirectory);
-        }
-    }
-
-    private string EnsurePrivateFolder(string folder)
-    {
-        CreateFolders(folder);
-        if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(folder) != PrivateDirectory)
-        {
-            File.SetUnixFileMode(folder, PrivateDirectory);
-        }
-
-        return folder;
-    }
-
-    private void RemoveEmptyParents(string folder)
-    {
-        while (folder.Length > Root.Length && folder.StartsWith(Root, StringComparison.Ordinal))
-        {
-            try
-            {
-                if (Directory.EnumerateFileSystemEntries(folder).Any())
-                {
-                    return;
-                }
-
-                Directory.Delete(folder, recursive: false);
-            }
-            catch (IOException)
-            {
-                // Not empty any more (a concurrent write) or already gone: either way nothing to clean.
-                return;
-            }
-
-            folder = Path.GetDirectoryName(folder)!;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort on the failure path; the original exception is what matters.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

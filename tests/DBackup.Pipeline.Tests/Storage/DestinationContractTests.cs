@@ -43,6 +43,27 @@ public abstract class DestinationContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PutAsync_StoresExactContent_WhenWriterWritesSynchronouslyAndDisposesStream()
+    {
+        var data = StoragePayload.Random(6 * 1024 * 1024 + 5, seed: 8);
+
+        await Destination.PutAsync("p/sync.bin", (stream, _) =>
+        {
+            using (stream)
+            {
+                for (var offset = 0; offset < data.Length; offset += 65_537)
+                {
+                    stream.Write(data, offset, Math.Min(65_537, data.Length - offset));
+                }
+            }
+
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.Equal(StoragePayload.Sha256(data), StoragePayload.Sha256(await Destination.ReadAllAsync("p/sync.bin")));
+    }
+
+    [Fact]
     public async Task PutAsync_StoresEmptyObject_WhenWriterWritesNothing()
     {
         var size = await Destination.PutAsync("p/empty", (_, _) => Task.CompletedTask, CancellationToken.None);
