@@ -72,6 +72,8 @@ public static class DBackupCommand
             VerifyCommand.Create(context),
             DecryptCommand.Create(context),
             ExportCommand.Create(context),
+            RekeyCommand.Create(context),
+            DevClusterCommand.Create(context),
         };
         return root;
     }

@@ -84,22 +84,4 @@ internal static class Locations
             ? new BackupLocation(new FilesystemDestination(parent), $"{policyFolder}/{name}")
             : new BackupLocation(new FilesystemDestination(folder), name);
     }
-
-    /// <summary>Splits a key under a destination into the key of a backup: the last two parts if they form one, else the last.</summary>
-    internal static (string Prefix, string Key) SplitBackupKey(string path)
-    {
-        var trimmed = path.Trim('/');
-        if (trimmed.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal))
-        {
-            trimmed = trimmed[..^BackupName.MetaSuffix.Length];
-        }
-
-        var parts = trimmed.Split('/');
-        if (parts.Length >= 2 && BackupName.TryParseKey($"{parts[^2]}/{parts[^1]}", out _, out _, out _))
-        {
-            return (string.Join('/', parts[..^2]), $"{parts[^2]}/{parts[^1]}");
-        }
-
-        return (string.Join('/', parts[..^1]), parts[^1]);
-    }
 }
