@@ -23,7 +23,10 @@ public static class DestinationUri
     /// <summary>True when <paramref name="dest"/> is an <c>s3://</c> URI.</summary>
     public static bool IsS3(string dest) => dest.StartsWith(S3Scheme, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Parses a folder path or <c>s3://bucket/prefix</c> into a destination.</summary>
+    /// <summary>
+    /// Parses a folder path or <c>s3://bucket/prefix</c> into a destination. An S3 destination owns an SDK
+    /// client: dispose the result when it implements <see cref="IDisposable"/>.
+    /// </summary>
     /// <param name="dest">Folder path or S3 URI.</param>
     /// <param name="s3">Explicit S3 settings, overriding the environment.</param>
     /// <param name="environment">Environment lookup; the process environment when null.</param>

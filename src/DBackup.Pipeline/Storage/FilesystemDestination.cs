@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace DBackup.Pipeline.Storage;
 
 /// <summary>
@@ -99,14 +97,14 @@ public sealed class FilesystemDestination : IBackupDestination
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
-        if (!Directory.Exists(Root))
-        {
-            yield break;
-        }
+        return Directory.Exists(Root) ? List(prefix, cancellationToken).ToAsyncEnumerable() : AsyncEnumerable.Empty<StoredObject>();
+    }
 
+    private List<StoredObject> List(string prefix, CancellationToken cancellationToken)
+    {
         var enumeration = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -132,12 +130,7 @@ public sealed class FilesystemDestination : IBackupDestination
         }
 
         found.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        foreach (var item in found)
-        {
-            yield return item;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
+        return found;
     }
 
     /// <inheritdoc />
