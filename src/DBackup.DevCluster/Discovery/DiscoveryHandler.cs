@@ -12,6 +12,8 @@ namespace DBackup.DevCluster.Discovery;
 /// </summary>
 internal sealed class DiscoveryHandler(ServerContext server)
 {
+    private readonly OpenApiHandler _openApi = new(server);
+
     private static readonly string[] Verbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
     private static readonly string[] SubVerbs = ["get", "patch", "update"];
 
@@ -41,6 +43,7 @@ internal sealed class DiscoveryHandler(ServerContext server)
                 await ctx.Response.WriteAsync("ok", ctx.RequestAborted).ConfigureAwait(false);
                 return true;
         }
+        if (await _openApi.TryHandleAsync(ctx, path).ConfigureAwait(false)) return true;
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length == 2 && segments[0] == "apis")
         {

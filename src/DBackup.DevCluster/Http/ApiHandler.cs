@@ -31,6 +31,15 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
         {
             // The client went away; nothing left to answer.
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or System.Text.Json.JsonException && !ctx.Response.HasStarted)
+        {
+            // A field of the wrong JSON type (e.g. a YAML boolean in Secret.stringData): the apiserver's decoder answers 400.
+            await Responses.WriteErrorAsync(ctx, ApiErrors.BadRequest($"the object provided is unrecognized or has a field of the wrong type: {e.Message}")).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ctx.Response.HasStarted)
+        {
+            await Responses.WriteErrorAsync(ctx, new ApiException(500, "InternalError", $"Internal error occurred: {e.GetType().Name}: {e.Message}")).ConfigureAwait(false);
+        }
     }
 
     private async Task DispatchAsync(HttpContext ctx, ApiRoute route, ResourceType rt)
@@ -42,6 +51,7 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
             throw ApiErrors.PathNotFound();
         var q = ctx.Request.Query;
         var dryRun = ParseDryRun(q["dryRun"]);
+        var fields = FieldCheck.Parse(q["fieldValidation"].FirstOrDefault());
         var method = ctx.Request.Method;
         if (route.Name is null)
         {
@@ -55,7 +65,8 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
                     await ListAsync(ctx, rt, route.Version, ns).ConfigureAwait(false);
                     return;
                 case "POST" when !clusterWide:
-                    var created = objects.Create(rt, route.Version, ns, await Responses.ReadObjectAsync(ctx).ConfigureAwait(false), dryRun);
+                    var created = objects.Create(rt, route.Version, ns, await Responses.ReadObjectAsync(ctx).ConfigureAwait(false), dryRun, fields);
+                    AddWarnings(ctx, fields);
                     await Responses.WriteJsonAsync(ctx, 201, created).ConfigureAwait(false);
                     return;
                 case "DELETE" when !clusterWide:
@@ -71,12 +82,14 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
                 await WriteObjectAsync(ctx, 200, ApiObjects.Output(objects.GetOrThrow(rt, ns, route.Name), rt, route.Version), rt, route.Version).ConfigureAwait(false);
                 return;
             case "PUT":
-                var updated = objects.Update(rt, route.Version, ns, route.Name, await Responses.ReadObjectAsync(ctx).ConfigureAwait(false), dryRun, sub);
+                var updated = objects.Update(rt, route.Version, ns, route.Name, await Responses.ReadObjectAsync(ctx).ConfigureAwait(false), dryRun, sub, fields);
+                AddWarnings(ctx, fields);
                 await Responses.WriteJsonAsync(ctx, 200, updated).ConfigureAwait(false);
                 return;
             case "PATCH" when sub != "finalize":
                 var body = await Responses.ReadBodyAsync(ctx).ConfigureAwait(false);
-                var patched = objects.Patch(rt, route.Version, ns, route.Name, ctx.Request.ContentType ?? "", body, dryRun, sub);
+                var patched = objects.Patch(rt, route.Version, ns, route.Name, ctx.Request.ContentType ?? "", body, dryRun, sub, fields);
+                AddWarnings(ctx, fields);
                 await Responses.WriteJsonAsync(ctx, 200, patched).ConfigureAwait(false);
                 return;
             case "DELETE" when sub is null:
@@ -142,6 +155,12 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
             if (v != "All") throw ApiErrors.BadRequest($"dryRun: Unsupported value: \"{v}\": supported values: \"All\"");
         }
         return values.Count > 0;
+    }
+
+    // Warn-level field validation answers with RFC 7234 warning headers, as the apiserver does.
+    private static void AddWarnings(HttpContext ctx, FieldCheck fields)
+    {
+        foreach (var w in fields.Warnings) ctx.Response.Headers.Append("Warning", "299 - \"" + w.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"");
     }
 
     internal static bool IsTrue(Microsoft.Extensions.Primitives.StringValues v) => v.FirstOrDefault() is "true" or "1";

@@ -17,6 +17,8 @@ internal static class ApiServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "DBackup.DevCluster" });
         builder.Logging.ClearProviders();
+        // The embedding process owns Ctrl+C/SIGTERM; the emulator must not swallow them.
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
@@ -30,4 +32,12 @@ internal static class ApiServer
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)));
     }
+}
+
+/// <summary>A host lifetime that neither listens for console signals nor blocks on them.</summary>
+internal sealed class PassiveLifetime : Microsoft.Extensions.Hosting.IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

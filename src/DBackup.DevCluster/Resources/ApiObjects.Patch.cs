@@ -11,7 +11,7 @@ internal sealed partial class ApiObjects
     /// PATCH: applies the patch to the current object and writes it like an update. A resourceVersion in the
     /// patched object acts as a precondition (409 when stale); without one, a lost race is retried on the newer object.
     /// </summary>
-    public JsonObject Patch(ResourceType rt, string version, string ns, string name, string contentType, byte[] body, bool dryRun, string? subresource)
+    public JsonObject Patch(ResourceType rt, string version, string ns, string name, string contentType, byte[] body, bool dryRun, string? subresource, FieldCheck? fields = null)
     {
         var keys = rt.IsCustom ? null : StrategicMergeKeys.ForBuiltIn(rt.Group, rt.Kind);
         for (var attempt = 0; ; attempt++)
@@ -33,6 +33,7 @@ internal sealed partial class ApiObjects
                 throw ApiErrors.Conflict(rt.Group, rt.Plural, name, ApiErrors.ModifiedMessage);
             if (meta.Str("name") != name) throw ApiErrors.BadRequest($"the name of the object ({meta.Str("name")}) does not match the name on the URL ({name})");
             CheckTypeMeta(rt, version, patched);
+            if (attempt == 0) fields?.Check(rt, version, patched, patch: true);
             CheckNamespace(rt, ns, meta);
             var updated = subresource switch
             {

@@ -24,9 +24,10 @@ internal sealed partial class ApiObjects(ServerContext server)
         Get(rt, ns, name) ?? throw ApiErrors.NotFound(rt.Group, rt.Plural, name);
 
     /// <summary>POST: returns the stored object (or, for a dry run, the object that would be stored).</summary>
-    public JsonObject Create(ResourceType rt, string version, string ns, JsonObject obj, bool dryRun)
+    public JsonObject Create(ResourceType rt, string version, string ns, JsonObject obj, bool dryRun, FieldCheck? fields = null)
     {
         CheckTypeMeta(rt, version, obj);
+        fields?.Check(rt, version, obj, patch: false);
         var meta = obj.Meta();
         CheckNamespace(rt, ns, meta);
         var generate = string.IsNullOrEmpty(meta.Str("name")) ? meta.Str("generateName") : null;
@@ -69,9 +70,10 @@ internal sealed partial class ApiObjects(ServerContext server)
     }
 
     /// <summary>PUT on the object, its /status, or a namespace's /finalize.</summary>
-    public JsonObject Update(ResourceType rt, string version, string ns, string name, JsonObject obj, bool dryRun, string? subresource = null)
+    public JsonObject Update(ResourceType rt, string version, string ns, string name, JsonObject obj, bool dryRun, string? subresource = null, FieldCheck? fields = null)
     {
         CheckTypeMeta(rt, version, obj);
+        fields?.Check(rt, version, obj, patch: false);
         var meta = obj.Meta();
         if (meta.Str("name") is { } bodyName && bodyName != name)
             throw ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using DBackup.DevCluster.Http;
+
+namespace DBackup.DevCluster.Resources;
+
+/// <summary>
+/// The fieldValidation query parameter for custom resources: Strict rejects unknown fields (400),
+/// Warn (the default) reports them as Warning headers, Ignore drops them silently. Pruning happens either way.
+/// </summary>
+internal sealed class FieldCheck(string? mode)
+{
+    public List<string> Warnings { get; } = [];
+
+    public static FieldCheck Parse(string? mode) => mode switch
+    {
+        null or "" or "Warn" or "Strict" or "Ignore" => new FieldCheck(mode),
+        _ => throw ApiErrors.BadRequest($"fieldValidation: Unsupported value: \"{mode}\": supported values: \"Ignore\", \"Strict\", \"Warn\""),
+    };
+
+    public void Check(ResourceType rt, string version, JsonObject obj, bool patch)
+    {
+        if (mode == "Ignore" || rt.Version(version)?.Schema is not { } schema) return;
+        var unknown = schema.UnknownFields(obj);
+        if (unknown.Count == 0) return;
+        var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
+        if (mode == "Strict")
+        {
+            throw ApiErrors.BadRequest(patch
+                ? $"strict decoding error: {list}"
+                : $"{rt.Kind} in version \"{version}\" cannot be handled as a {rt.Kind}: strict decoding error: {list}");
+        }
+        Warnings.AddRange(unknown.Select(u => $"unknown field \"{u}\""));
+    }
+}
