@@ -60,6 +60,21 @@ public sealed class FilesystemDestinationTests : DestinationContractTests
     }
 
     [Fact]
+    public async Task PutAsync_RemovesTempFile_WhenCancelledMidway()
+    {
+        using var cts = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Destination.PutAsync("p/a.tar.gz", async (stream, ct) =>
+        {
+            await stream.WriteAsync(new byte[4096], ct);
+            await cts.CancelAsync();
+            await stream.WriteAsync(new byte[4096], ct);
+        }, cts.Token));
+
+        Assert.Empty(Directory.GetFiles(Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task PutAsync_RefusesKey_WhenInsideTempFolder()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Destination.PutAsync(FilesystemDestination.TempFolderName + "/x", [1]));

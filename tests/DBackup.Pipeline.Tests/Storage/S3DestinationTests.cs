@@ -145,7 +145,7 @@ public sealed class S3DestinationTests(S3rverFixture s3) : DestinationContractTe
     }
 
     [Fact]
-    public void Constructor_Throws_WhenOnlyAccessKeyGiven()
+    public void Constructor_Throws_WhenOptionsAreInvalid()
     {
         Assert.Throws<ArgumentException>(() => new S3Destination(s3.OptionsFor(bucket) with { SecretKey = null }));
         Assert.Throws<ArgumentException>(() => new S3Destination(s3.OptionsFor(bucket) with { PartSize = 1024 }));
