@@ -30,6 +30,8 @@ internal static class S3Errors
                 $"Access denied to {where} while trying to {operation}: the secret key does not match the access key id.",
             AmazonS3Exception { ErrorCode: "AccessDenied" } or AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } =>
                 $"Access denied to {where} while trying to {operation}: check the credentials and the bucket policy.",
+            AmazonS3Exception { ErrorCode: "PermanentRedirect" or "AuthorizationHeaderMalformed" or "IllegalLocationConstraintException" } =>
+                $"S3 bucket '{options.Bucket}' is in another region than '{options.Region ?? "us-east-1"}' ({where}): set the region of the bucket.",
             AmazonS3Exception s3 =>
                 $"S3 request to {operation} failed for {where}: {s3.ErrorCode ?? ((int)s3.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)} {s3.Message}",
             _ when IsUnreachable(ex) =>

@@ -10,6 +10,9 @@ namespace DBackup.Pipeline.Storage;
 /// </summary>
 internal sealed class S3UploadStream(IAmazonS3 client, string bucket, string key, int partSize, bool useChunkEncoding, bool withChecksums) : Stream
 {
+    /// <summary>Most parts S3 accepts in one multipart upload.</summary>
+    public const int MaxParts = 10_000;
+
     private readonly byte[] buffer = new byte[partSize];
     private readonly List<PartETag> parts = [];
     private int buffered;
@@ -176,6 +179,12 @@ internal sealed class S3UploadStream(IAmazonS3 client, string bucket, string key
         }
 
         var partNumber = parts.Count + 1;
+        if (partNumber > MaxParts)
+        {
+            throw new InvalidOperationException(
+                $"The upload of '{key}' needs more than {MaxParts} parts of {buffer.Length} bytes, the S3 limit; raise the part size.");
+        }
+
         using var body = new MemoryStream(buffer, 0, buffered, writable: false);
         var response = await client.UploadPartAsync(new UploadPartRequest
         {
