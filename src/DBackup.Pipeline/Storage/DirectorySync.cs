@@ -8,7 +8,8 @@ namespace DBackup.Pipeline.Storage;
 /// </summary>
 internal static partial class DirectorySync
 {
-    private const int ReadOnly = 0;
+    // O_RDONLY | O_CLOEXEC: the descriptor must not leak into a child process started meanwhile.
+    private static readonly int OpenFlags = OperatingSystem.IsMacOS() ? 0x1000000 : 0x80000;
 
     /// <summary>Syncs the directory entry table of <paramref name="folder"/>; returns false when not possible.</summary>
     public static bool TrySync(string folder)
@@ -20,7 +21,7 @@ internal static partial class DirectorySync
 
         try
         {
-            var fd = Open(folder, ReadOnly);
+            var fd = Open(folder, OpenFlags);
             if (fd < 0)
             {
                 return false;
