@@ -9,7 +9,7 @@ namespace DBackup.DevCluster.Schema;
 /// kube-openapi's validator produces after apiextensions maps them onto field errors
 /// (<c>kubeOpenAPIResultToFieldErrors</c>): same paths, same codes, same message templates.
 /// </summary>
-internal sealed class SchemaValidator(List<FieldError> errors)
+internal sealed partial class SchemaValidator(List<FieldError> errors)
 {
     public void ValidateRoot(JsonObject obj, SchemaNode root)
     {
@@ -65,73 +65,6 @@ internal sealed class SchemaValidator(List<FieldError> errors)
 
         ValidateComposition(value, s, path);
     }
-
-    private bool CheckType(JsonNode? value, SchemaNode s, string path)
-    {
-        var actual = TypeName(value);
-        if (s.IntOrString)
-        {
-            if (actual is "integer" or "string" || (value is null && s.Nullable))
-            {
-                return true;
-            }
-
-            errors.Add(TypeError(path, "integer,string", actual));
-            return false;
-        }
-
-        if (s.Type is null)
-        {
-            return true;
-        }
-
-        if (value is null)
-        {
-            if (s.Nullable)
-            {
-                return true;
-            }
-
-            errors.Add(TypeError(path, s.Type, "null"));
-            return false;
-        }
-
-        var ok = s.Type == actual || (s.Type == "number" && actual == "integer")
-            || (s.Type == "integer" && actual == "number" && IsIntegral(value));
-        if (!ok)
-        {
-            errors.Add(TypeError(path, s.Type, actual));
-        }
-
-        return ok;
-    }
-
-    private static FieldError TypeError(string path, string expected, string actual) =>
-        FieldError.Invalid(path, FieldError.Quote(actual), $"{Name(path)} in body must be of type {expected}: {FieldError.Quote(actual)}");
-
-    private static string Name(string path) => path.Length == 0 ? "." : path;
-
-    internal static string TypeName(JsonNode? value) => value?.GetValueKind() switch
-    {
-        null or JsonValueKind.Null => "null",
-        JsonValueKind.String => "string",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
-        JsonValueKind.Array => "array",
-        JsonValueKind.Object => "object",
-        // Like the apiserver's JSON decoder: a number written without fraction or exponent is an integer.
-        _ => value.ToJsonString().IndexOfAny(['.', 'e', 'E']) < 0 ? "integer" : "number",
-    };
-
-    private static bool IsIntegral(JsonNode value)
-    {
-        var d = ToDouble(value);
-        return Math.Abs(d % 1) < double.Epsilon && Math.Abs(d) < 9.007199254740992E15;
-    }
-
-    internal static double ToDouble(JsonNode value) =>
-        double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
-
-    internal static string Go(double d) => d.ToString("R", CultureInfo.InvariantCulture).Replace("E+", "e+", StringComparison.Ordinal);
 
     private void ValidateString(string text, JsonNode value, SchemaNode s, string path)
     {
@@ -252,36 +185,6 @@ internal sealed class SchemaValidator(List<FieldError> errors)
                 Validate(child, ap, Child(path, key));
             }
         }
-    }
-
-    private void ValidateComposition(JsonNode value, SchemaNode s, string path)
-    {
-        foreach (var all in s.AllOf)
-        {
-            Validate(value, all, path);
-        }
-
-        if (s.AnyOf.Count > 0 && !s.AnyOf.Any(a => Passes(value, a, path)))
-        {
-            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must validate at least one schema (anyOf)"));
-        }
-
-        if (s.OneOf.Count > 0 && s.OneOf.Count(a => Passes(value, a, path)) != 1)
-        {
-            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must validate one and only one schema (oneOf)"));
-        }
-
-        if (s.Not is { } not && Passes(value, not, path))
-        {
-            errors.Add(FieldError.Invalid(path, value, $"{Name(path)} in body must not validate the schema (not)"));
-        }
-    }
-
-    private static bool Passes(JsonNode value, SchemaNode s, string path)
-    {
-        var scratch = new List<FieldError>();
-        new SchemaValidator(scratch).Validate(value, s, path);
-        return scratch.Count == 0;
     }
 
     private static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;

@@ -109,9 +109,19 @@ internal sealed class StructuralSchema
 
     private static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
 
-    private static void Prune(JsonNode? x, SchemaNode? s, string path, List<string>? unknown, bool isRoot)
+    /// <param name="preserved">
+    /// True for items of an array under x-kubernetes-preserve-unknown-fields: like Go's skipPrune,
+    /// they keep their unknown fields too (and, without a schema, everything).
+    /// </param>
+    private static void Prune(JsonNode? x, SchemaNode? s, string path, List<string>? unknown, bool isRoot, bool preserved = false)
     {
+        if (s is null && preserved)
+        {
+            return;
+        }
+
         var embedded = isRoot || s?.EmbeddedResource == true;
+        var keepUnknown = preserved || s?.KeepsUnknownFields == true;
         switch (x)
         {
             case JsonObject o:
@@ -130,7 +140,7 @@ internal sealed class StructuralSchema
                     {
                         Prune(value, ap, Child(path, key), unknown, false);
                     }
-                    else if (s is null || !s.KeepsUnknownFields)
+                    else if (!keepUnknown)
                     {
                         unknown?.Add(Child(path, key));
                         o.Remove(key);
@@ -141,7 +151,7 @@ internal sealed class StructuralSchema
             case JsonArray a:
                 for (var i = 0; i < a.Count; i++)
                 {
-                    Prune(a[i], s?.Items, $"{path}[{i}]", unknown, false);
+                    Prune(a[i], s?.Items, $"{path}[{i}]", unknown, false, keepUnknown);
                 }
 
                 break;

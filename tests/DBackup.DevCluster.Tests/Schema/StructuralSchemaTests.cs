@@ -61,6 +61,21 @@ public sealed class StructuralSchemaTests
     }
 
     [Fact]
+    public void PruneDefaultValidate_KeepsUnknownFieldsOfItems_InPreservedArray()
+    {
+        var schema = StructuralSchema.FromOpenApiV3(JsonNode.Parse("""
+            {"type":"object","properties":{"spec":{"type":"object","properties":{
+              "free":{"type":"array","x-kubernetes-preserve-unknown-fields":true,"items":{"type":"object","properties":{"a":{"type":"object","properties":{"b":{"type":"string"}}}}}},
+              "strict":{"type":"array","items":{"type":"object","properties":{"a":{"type":"string"}}}}}}}}
+            """)!);
+        var obj = Parse("""{"spec":{"free":[{"x":1,"a":{"b":"k","c":"gone"}}],"strict":[{"a":"k","x":1}]}}""");
+
+        schema.PruneDefaultValidate(obj);
+
+        Assert.Equal("""{"free":[{"x":1,"a":{"b":"k"}}],"strict":[{"a":"k"}]}""", obj["spec"]!.ToJsonString());
+    }
+
+    [Fact]
     public void PruneDefaultValidate_KeepsApiVersionKindMetadata_InEmbeddedResource()
     {
         var obj = Parse("""{"spec":{"template":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"a":"x","b":"y"},"other":1}}}""");
