@@ -192,6 +192,7 @@ public sealed class BackupPipeline(TimeProvider? timeProvider = null)
                     await using var tar = new MeasuringStream(compressor, hash: false, leaveOpen: true);
                     await archive.WriteTarAsync(tar, ct).ConfigureAwait(false);
                     outcome.TarBytes = tar.Bytes;
+                    await Compressor.FinishAsync(compressor, ct).ConfigureAwait(false);
                 }
             }
 

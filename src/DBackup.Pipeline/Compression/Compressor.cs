@@ -12,10 +12,14 @@ internal static class Compressor
 
     public static Stream Compress(Stream output, CompressionAlgorithm algorithm, CompressionLevel level) => algorithm switch
     {
-        CompressionAlgorithm.Gzip => new GZipStream(output, level, leaveOpen: true),
+        CompressionAlgorithm.Gzip => new ParallelGzipStream(output, level),
         CompressionAlgorithm.None => new NonClosingStream(output),
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown compression algorithm."),
     };
+
+    /// <summary>Completes a stream from <see cref="Compress"/> (writes the last gzip members).</summary>
+    public static Task FinishAsync(Stream compressor, CancellationToken ct) =>
+        compressor is ParallelGzipStream gzip ? gzip.FinishAsync(ct) : compressor.FlushAsync(ct);
 
     public static CompressionInfo Describe(CompressionAlgorithm algorithm, CompressionLevel level) => algorithm switch
     {
