@@ -43,7 +43,9 @@ public static class DBackupCommand
         {
             var command = string.Join(' ', parseResult.CommandResult.Command.Parents.OfType<Command>().Reverse()
                 .Select(c => c.Name).Append(parseResult.CommandResult.Command.Name).Skip(1).Prepend("dbackup"));
-            context.Err.WriteLine($"dbackup: {parseResult.Errors[0].Message}");
+            // "Unrecognized command or argument 'x'" says more than the "Required command was not provided" that comes with it.
+            var error = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parseResult.Errors[0];
+            context.Err.WriteLine($"dbackup: {error.Message}");
             context.Err.WriteLine($"Run '{command} --help' for usage.");
             return ExitCodes.Usage;
         }
