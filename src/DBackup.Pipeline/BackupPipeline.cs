@@ -13,8 +13,7 @@ namespace DBackup.Pipeline;
 /// meta.json last as the commit marker.
 /// </summary>
 /// <remarks>
-/// Memory is constant in the number and size of objects (apart from a 16-byte fingerprint per object for
-/// duplicate detection): objects are spooled, encrypted with an ephemeral key, to a private temp folder
+/// Memory is constant in the number of objects (duplicate paths are found by an external sort): objects are spooled, encrypted with an ephemeral key, to a private temp folder
 /// that is removed on every exit path. Compression and encryption/upload run on separate threads joined by a
 /// bounded pipe. If anything fails or is cancelled, no meta.json is written and the payload upload aborts.
 /// Thread-safe: one instance can run several writes at once.

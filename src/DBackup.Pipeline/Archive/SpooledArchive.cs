@@ -10,7 +10,7 @@ namespace DBackup.Pipeline.Archive;
 /// <summary>
 /// Builds a backup tar whose manifest (with every hash) comes first: objects are hashed and spooled,
 /// encrypted, into a private temp folder, then <see cref="WriteTarAsync"/> emits the manifest and replays them.
-/// Memory stays constant apart from a 16-byte fingerprint per path for duplicate detection.
+/// Memory stays constant: duplicate paths are found by an external sort of path fingerprints (<see cref="DuplicateDetector"/>).
 /// </summary>
 internal sealed class SpooledArchive : IDisposable
 {
@@ -101,7 +101,7 @@ internal sealed class SpooledArchive : IDisposable
     private async Task FillAsync(BackupManifest header, IAsyncEnumerable<BackupObject> objects, TimeProvider time, CancellationToken ct)
     {
         using var digest = new ManifestDigest();
-        var seen = new HashSet<UInt128>();
+        var duplicates = new DuplicateDetector(_spool);
         var record = new byte[4];
 
         var dataFile = _spool.CreateFile(DataFile);
@@ -119,10 +119,7 @@ internal sealed class SpooledArchive : IDisposable
             var path = ArchivePaths.ForWriting(obj.Ref);
             ObjectJson.CheckForWriting(obj);
             var pathBytes = Encoding.UTF8.GetBytes(path);
-            if (!seen.Add(Fingerprint(pathBytes)))
-            {
-                throw new ArgumentException($"Object {obj.Ref} appears twice (archive path '{path}').", nameof(objects));
-            }
+            duplicates.Add(Fingerprint(pathBytes));
 
             var sha = Convert.ToHexStringLower(SHA256.HashData(obj.Json.Span));
             BinaryPrimitives.WriteInt32BigEndian(record, pathBytes.Length);
@@ -159,6 +156,38 @@ internal sealed class SpooledArchive : IDisposable
         ComponentCounts = components.ToDictionary(c => c.Key, c => c.Value.Objects, StringComparer.Ordinal);
         await manifestCipher.FinishAsync(ct).ConfigureAwait(false);
         await data.FinishAsync(ct).ConfigureAwait(false);
+        if (await duplicates.FindDuplicateAsync(ct).ConfigureAwait(false) is { } duplicate)
+        {
+            var path = await FindPathAsync(duplicate, ct).ConfigureAwait(false);
+            throw new ArgumentException($"Object at archive path '{path}' appears twice; a backup holds each object once.", nameof(objects));
+        }
+    }
+
+    // Only on the error path: replays the spool to name the duplicated path.
+    private async Task<string> FindPathAsync(UInt128 fingerprint, CancellationToken ct)
+    {
+        await using var data = await DecryptingStream.OpenAsync(_spool.OpenRead(DataFile), new KeyRing(_spool.Key), ct).ConfigureAwait(false);
+        var lengths = new byte[4];
+        for (long i = 0; i < Objects; i++)
+        {
+            await data.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
+            var pathBytes = new byte[BinaryPrimitives.ReadInt32BigEndian(lengths)];
+            await data.ReadExactlyAsync(pathBytes, ct).ConfigureAwait(false);
+            if (Fingerprint(pathBytes) == fingerprint)
+            {
+                return Encoding.UTF8.GetString(pathBytes);
+            }
+
+            await data.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
+            var size = BinaryPrimitives.ReadInt32BigEndian(lengths);
+            var skip = new byte[Math.Min(size, 64 * 1024)];
+            for (var left = size; left > 0; left -= skip.Length)
+            {
+                await data.ReadExactlyAsync(skip.AsMemory(0, Math.Min(left, skip.Length)), ct).ConfigureAwait(false);
+            }
+        }
+
+        return "(unknown)";
     }
 
     private static void WriteHeader(Utf8JsonWriter json, BackupManifest header)
@@ -182,7 +211,7 @@ internal sealed class SpooledArchive : IDisposable
         }
     }
 
-    // 128 bits of SHA-256: collisions are out of reach, and 100k paths cost ~3 MB instead of ~20 MB of strings.
+    // 128 bits of SHA-256: collisions are out of reach, and fingerprints sort and spill compactly.
     private static UInt128 Fingerprint(byte[] path)
     {
         Span<byte> hash = stackalloc byte[32];
