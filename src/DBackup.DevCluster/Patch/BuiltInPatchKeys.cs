@@ -90,7 +90,7 @@ internal static class BuiltInPatchKeys
         lists.Add(new($"{prefix}.imagePullSecrets", new ListMergeStrategy("name")));
         lists.Add(new($"{prefix}.hostAliases", new ListMergeStrategy("ip")));
         lists.Add(new($"{prefix}.topologySpreadConstraints", new ListMergeStrategy("topologyKey")));
-        lists.Add(new($"{prefix}.resourceClaims", new ListMergeStrategy("name")));
+        lists.Add(new($"{prefix}.resourceClaims", new ListMergeStrategy("name", RetainKeys: true)));
         lists.Add(new($"{prefix}.schedulingGates", new ListMergeStrategy("name")));
     }
 }

@@ -10,8 +10,8 @@ namespace DBackup.DevCluster.Patch;
 /// <c>$deleteFromPrimitiveList/&lt;field&gt;</c> and <c>$setElementOrder/&lt;field&gt;</c> are honoured.
 /// </summary>
 /// <remarks>
-/// <c>$setElementOrder</c> is applied by moving the listed items into the given order ahead of any
-/// items the patch did not mention, a simplification of Go's interleaving of server-only items.
+/// <c>$setElementOrder</c> follows Go's normalizeElementOrder, including how items the patch did
+/// not mention are interleaved. Merge keys are compared as JSON values.
 /// </remarks>
 internal static class StrategicMergePatcher
 {
@@ -49,6 +49,11 @@ internal static class StrategicMergePatcher
                 }
             }
         }
+
+        // $setElementOrder orders against the list as it was before this patch.
+        var before = patch.Where(kv => kv.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal))
+            .Select(kv => kv.Key[SetElementOrderPrefix.Length..])
+            .ToDictionary(f => f, f => original[f] is JsonArray a ? a.Select(i => i?.DeepClone()).ToList() : [], StringComparer.Ordinal);
 
         foreach (var (key, value) in patch)
         {
@@ -90,7 +95,7 @@ internal static class StrategicMergePatcher
             if (original[field] is JsonArray list && value is JsonArray order)
             {
                 var fieldPath = path.Length == 0 ? field : path + "." + field;
-                Reorder(list, order, keys.ForList(fieldPath)?.MergeKey);
+                Reorder(list, order, keys.ForList(fieldPath)?.MergeKey, before[field]);
             }
         }
 
@@ -157,28 +162,52 @@ internal static class StrategicMergePatcher
         return original;
     }
 
-    private static void Reorder(JsonArray list, JsonArray order, string? mergeKey)
+    /// <summary>
+    /// Go's normalizeElementOrder: items named in the order list are sorted by it; the others keep
+    /// their relative order and are interleaved by their position in the pre-patch list.
+    /// </summary>
+    private static void Reorder(JsonArray list, JsonArray order, string? mergeKey, List<JsonNode?> before)
     {
-        int Rank(JsonNode? item)
+        JsonNode? Key(JsonNode? item) => mergeKey is not null && item is JsonObject o ? o[mergeKey] : item;
+        int IndexIn(IReadOnlyList<JsonNode?> items, JsonNode? item)
         {
-            for (var i = 0; i < order.Count; i++)
+            for (var i = 0; i < items.Count; i++)
             {
-                var matches = mergeKey is not null && item is JsonObject o && order[i] is JsonObject k
-                    ? JsonNode.DeepEquals(o[mergeKey], k[mergeKey])
-                    : JsonNode.DeepEquals(item, order[i]);
-                if (matches)
+                if (JsonNode.DeepEquals(Key(items[i]), Key(item)))
                 {
                     return i;
                 }
             }
 
-            return int.MaxValue;
+            return -1;
         }
 
-        var sorted = list.Select((item, index) => (item, index, rank: Rank(item)))
-            .OrderBy(x => x.rank).ThenBy(x => x.index).Select(x => x.item).ToList();
+        var orderList = order.ToList();
+        var items = list.ToList();
+        var patched = items.Where(i => IndexIn(orderList, i) >= 0).OrderBy(i => IndexIn(orderList, i)).ToList();
+        var serverOnly = items.Where(i => IndexIn(orderList, i) < 0).ToList();
+        var result = new List<JsonNode?>(items.Count);
+        int s = 0, p = 0;
+        while (s < serverOnly.Count || p < patched.Count)
+        {
+            if (p >= patched.Count)
+            {
+                result.Add(serverOnly[s++]);
+            }
+            else if (s >= serverOnly.Count)
+            {
+                result.Add(patched[p++]);
+            }
+            else
+            {
+                var left = IndexIn(before, serverOnly[s]);
+                var right = IndexIn(before, patched[p]);
+                result.Add(left >= 0 && right >= 0 && left < right ? serverOnly[s++] : patched[p++]);
+            }
+        }
+
         list.Clear();
-        foreach (var item in sorted)
+        foreach (var item in result)
         {
             list.Add(item);
         }

@@ -109,10 +109,8 @@ internal sealed class StructuralSchema
 
     private static string Child(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
 
-    /// <param name="preserved">
-    /// True for items of an array under x-kubernetes-preserve-unknown-fields: like Go's skipPrune,
-    /// they keep their unknown fields too (and, without a schema, everything).
-    /// </param>
+    // preserved: items of an array under x-kubernetes-preserve-unknown-fields keep their unknown
+    // fields too (and, without a schema, everything), like Go's skipPrune.
     private static void Prune(JsonNode? x, SchemaNode? s, string path, List<string>? unknown, bool isRoot, bool preserved = false)
     {
         if (s is null && preserved)

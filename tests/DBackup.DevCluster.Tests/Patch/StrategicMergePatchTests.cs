@@ -59,6 +59,10 @@ public sealed class StrategicMergePatchTests
     // $setElementOrder reorders keyed items.
     [InlineData("""{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"sidecar"},{"name":"app"}],"containers":[{"name":"app","image":"app:3"}]}}}}""",
         "spec.template.spec.containers[*].name", """["sidecar","app"]""")]
+    // Items the order list does not name keep their place relative to the original list (Go's mergeSortedSlice).
+    [InlineData("""{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"new"},{"name":"app"}],"containers":[{"name":"new","image":"n:1"}]}}}}""",
+        "spec.template.spec.containers[*].name", """["new","app","sidecar"]""")]
+    [InlineData("""{"metadata":{"$setElementOrder/finalizers":["c","a"],"finalizers":["c"]}}""", "metadata.finalizers", """["c","a","b"]""")]
     public void Apply_MergesLikeStrategicPatch_ForDeployment(string patch, string path, string expected)
     {
         var result = System.Text.Json.Nodes.JsonNode.Parse(Apply(Deployment, PatchApplier.StrategicMergePatch, patch, DeploymentKeys))!;
