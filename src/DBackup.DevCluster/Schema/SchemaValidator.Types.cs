@@ -103,4 +103,25 @@ internal sealed partial class SchemaValidator
         new SchemaValidator(scratch).Validate(value, s, path);
         return scratch.Count == 0;
     }
+
+    // objectmeta.validateEmbeddedResource: apiVersion and kind must be present, non-empty strings.
+    private void ValidateEmbedded(JsonObject obj, string path)
+    {
+        foreach (var meta in new[] { "apiVersion", "kind" })
+        {
+            var field = path.Length == 0 ? meta : path + "." + meta;
+            if (!obj.TryGetPropertyValue(meta, out var value))
+            {
+                errors.Add(FieldError.Required(field));
+            }
+            else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+            {
+                errors.Add(FieldError.Invalid(field, value, "must be a string"));
+            }
+            else if (v.GetValue<string>().Length == 0)
+            {
+                errors.Add(FieldError.Invalid(field, value, "must not be empty"));
+            }
+        }
+    }
 }

@@ -13,25 +13,31 @@ internal sealed partial class SchemaValidator(List<FieldError> errors)
 {
     public void ValidateRoot(JsonObject obj, SchemaNode root)
     {
-        // The server validates apiVersion/kind/metadata itself; the schema only sees the rest.
-        var rest = new JsonObject();
+        // Of ObjectMeta only name and generateName are subject to the CRD schema; the server
+        // validates the rest of metadata itself.
+        var view = new JsonObject();
         foreach (var (key, value) in obj)
         {
-            if (key is not ("apiVersion" or "kind" or "metadata"))
+            if (key != "metadata")
             {
-                rest[key] = value?.DeepClone();
+                view[key] = value?.DeepClone();
+            }
+            else if (value is JsonObject metadata)
+            {
+                var names = new JsonObject();
+                foreach (var field in new[] { "name", "generateName" })
+                {
+                    if (metadata.TryGetPropertyValue(field, out var name))
+                    {
+                        names[field] = name?.DeepClone();
+                    }
+                }
+
+                view[key] = names;
             }
         }
 
-        foreach (var req in root.Required.Where(r => r is "apiVersion" or "kind" or "metadata"))
-        {
-            if (obj.ContainsKey(req))
-            {
-                rest[req] = new JsonObject();
-            }
-        }
-
-        Validate(rest, root, "");
+        Validate(view, root, "");
     }
 
     public void Validate(JsonNode? value, SchemaNode s, string path)
@@ -160,13 +166,7 @@ internal sealed partial class SchemaValidator(List<FieldError> errors)
 
         if (s.EmbeddedResource)
         {
-            foreach (var meta in new[] { "apiVersion", "kind" })
-            {
-                if (obj[meta] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || v.GetValue<string>().Length == 0)
-                {
-                    errors.Add(new FieldError(Child(path, meta), FieldErrorTypes.Required, "must not be empty", null));
-                }
-            }
+            ValidateEmbedded(obj, path);
         }
 
         foreach (var (key, child) in obj)

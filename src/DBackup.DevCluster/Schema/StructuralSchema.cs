@@ -8,9 +8,11 @@ namespace DBackup.DevCluster.Schema;
 /// nulls that have no default, apply defaults, then validate.
 /// </summary>
 /// <remarks>
-/// <para>At the resource root <c>apiVersion</c>, <c>kind</c> and <c>metadata</c> are never pruned or
-/// validated here (the server validates ObjectMeta itself); the same holds inside
-/// <c>x-kubernetes-embedded-resource</c> objects.</para>
+/// <para>At the resource root <c>apiVersion</c>, <c>kind</c> and <c>metadata</c> are never pruned by
+/// the schema, and neither are they inside <c>x-kubernetes-embedded-resource</c> objects; like the
+/// real server's ObjectMeta round-trip, fields ObjectMeta does not know are dropped from
+/// <c>metadata</c>. Only <c>metadata.name</c>/<c>generateName</c> are validated against the schema
+/// (the server validates the rest of ObjectMeta itself).</para>
 /// <para>Not emulated: <c>x-kubernetes-validations</c> (CEL rules are ignored, not evaluated),
 /// ratcheting of unchanged invalid values on update, range checks for <c>format: int32/int64</c>
 /// (the real validator does not check them either), and <c>x-kubernetes-list-type: set/map</c>
@@ -127,6 +129,11 @@ internal sealed class StructuralSchema
                 {
                     if (embedded && MetaFields.Contains(key))
                     {
+                        if (key == "metadata" && value is JsonObject metadata)
+                        {
+                            ObjectMetaFields.Prune(metadata, Child(path, key), unknown);
+                        }
+
                         continue;
                     }
 

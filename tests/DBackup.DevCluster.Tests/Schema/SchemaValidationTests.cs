@@ -65,7 +65,8 @@ public sealed class SchemaValidationTests
     [InlineData("""{"x-kubernetes-int-or-string":true}""", "80", "")]
     [InlineData("""{"x-kubernetes-int-or-string":true}""", "\"http\"", "")]
     [InlineData("""{"x-kubernetes-int-or-string":true}""", "true", "spec.x: Invalid value: \"boolean\": spec.x in body must be of type integer,string: \"boolean\"")]
-    [InlineData("""{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true}""", "{\"kind\":\"Pod\"}", "spec.x.apiVersion: Required value: must not be empty")]
+    [InlineData("""{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true}""", "{\"kind\":\"Pod\"}", "spec.x.apiVersion: Required value")]
+    [InlineData("""{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true}""", "{\"apiVersion\":\"\",\"kind\":1}", "spec.x.apiVersion: Invalid value: \"\": must not be empty | spec.x.kind: Invalid value: 1: must be a string")]
     [InlineData("""{"type":"object","x-kubernetes-embedded-resource":true,"x-kubernetes-preserve-unknown-fields":true}""", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}", "")]
     // Composition: only value validations, as structural schemas allow.
     [InlineData("""{"type":"string","anyOf":[{"pattern":"^a"},{"pattern":"^b"}]}""", "\"c\"", "spec.x: Invalid value: \"c\": spec.x in body must validate at least one schema (anyOf)")]
@@ -116,6 +117,27 @@ public sealed class SchemaValidationTests
         Assert.Contains("spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"", errors);
         Assert.Contains("spec.mode: Unsupported value: \"X\": supported values: \"Overwrite\", \"Merge\"", errors);
         Assert.Equal(3, errors.Count);
+    }
+
+    [Theory]
+    [InlineData("ok-name", "")]
+    [InlineData("this-name-is-too-long", "metadata.name: Too long: may not be more than 10 bytes")]
+    public void PruneDefaultValidate_ChecksMetadataName_AgainstRootSchema(string name, string expected)
+    {
+        var schema = StructuralSchema.FromOpenApiV3(JsonNode.Parse("""
+            {"type":"object","properties":{"metadata":{"type":"object","properties":{"name":{"type":"string","maxLength":10}}}}}
+            """)!);
+        var obj = new JsonObject
+        {
+            ["apiVersion"] = "example.com/v1",
+            ["kind"] = "Thing",
+            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["a"] = "b" } },
+        };
+
+        var errors = schema.PruneDefaultValidate(obj);
+
+        Assert.Equal(expected, string.Join(" | ", errors.Select(e => e.ToString())));
+        Assert.Equal("b", obj["metadata"]!["labels"]!["a"]!.GetValue<string>());
     }
 
     [Fact]

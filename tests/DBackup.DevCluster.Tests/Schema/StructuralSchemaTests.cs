@@ -51,6 +51,20 @@ public sealed class StructuralSchemaTests
     }
 
     [Fact]
+    public void PruneDefaultValidate_DropsFieldsObjectMetaDoesNotHave_InRootAndEmbeddedMetadata()
+    {
+        var obj = Parse("""{"spec":{"template":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","color":"red"}}}}""");
+        obj["metadata"] = JsonNode.Parse("""{"name":"a","bogus":1,"ownerReferences":[{"uid":"u","name":"o","kind":"K","apiVersion":"v1","extra":true}]}""");
+
+        var unknown = Schema.UnknownFields(obj);
+        Schema.PruneDefaultValidate(obj);
+
+        Assert.Equal(["metadata.bogus", "metadata.ownerReferences[0].extra", "spec.template.metadata.color"], unknown);
+        Assert.Equal("""{"name":"a","ownerReferences":[{"uid":"u","name":"o","kind":"K","apiVersion":"v1"}]}""", obj["metadata"]!.ToJsonString());
+        Assert.Equal("""{"name":"p"}""", obj["spec"]!["template"]!["metadata"]!.ToJsonString());
+    }
+
+    [Fact]
     public void PruneDefaultValidate_KeepsUnknownFieldsButPrunesKnownChildren_UnderPreserveUnknownFields()
     {
         var obj = Parse("""{"spec":{"extra":{"anything":{"deep":1},"known":{"a":"x","b":"pruned"}}}}""");
