@@ -39,6 +39,31 @@ public sealed class KubectlSmokeTests(KubectlFixture fixture) : IClassFixture<Ku
     }
 
     [KubectlFact]
+    public async Task GetWide_ShowsPriorityColumns_OnlyWithWideOutput()
+    {
+        await Kubectl.OkAsync("apply -f -", Manifests.Widget("wide", 1));
+
+        var normal = await Kubectl.OkAsync("get widget wide");
+        var wide = await Kubectl.OkAsync("get widget wide -o wide");
+
+        Assert.DoesNotContain("SHAPE", normal, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^NAME\s+SIZE\s+COLOR\s+PHASE\s+AGE\s+SHAPE\s*$", wide);
+        Assert.Matches(@"(?m)^wide\s+1\s+blue\s+\d+s\s+round\s*$", wide);
+    }
+
+    [KubectlFact]
+    public async Task Get_ShowsBuiltInColumns_ForConfigMapsAndNamespaces()
+    {
+        await Kubectl.OkAsync("create -f -", Manifests.ConfigMap("columns-cm"));
+
+        var configMaps = await Kubectl.OkAsync("get configmap columns-cm");
+        var namespaces = await Kubectl.OkAsync("get namespace default");
+
+        Assert.Matches(@"^NAME\s+DATA\s+AGE\ncolumns-cm\s+1\s+\d+s\n$", configMaps);
+        Assert.Matches(@"^NAME\s+STATUS\s+AGE\ndefault\s+Active\s+\d+[sm]\S*\n$", namespaces);
+    }
+
+    [KubectlFact]
     public async Task GetJsonAndYaml_ReturnTheObject_WithDefaultsApplied()
     {
         await Kubectl.OkAsync("apply -f -", Manifests.Widget("out", 2));

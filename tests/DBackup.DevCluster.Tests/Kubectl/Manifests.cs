@@ -21,6 +21,7 @@ internal static class Manifests
             - {name: Color, type: string, jsonPath: .spec.color}
             - {name: Phase, type: string, jsonPath: .status.phase}
             - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+            - {name: Shape, type: string, jsonPath: .spec.shape, priority: 1}
             schema:
               openAPIV3Schema:
                 type: object
@@ -31,6 +32,7 @@ internal static class Manifests
                     properties:
                       size: {type: integer, minimum: 1}
                       color: {type: string, default: blue, enum: [blue, red, green]}
+                      shape: {type: string, default: round}
                   status:
                     type: object
                     properties:
