@@ -4,7 +4,7 @@ namespace DBackup.DevCluster.Patch;
 /// A patch that cannot be applied; the server turns it into a Kubernetes Status with
 /// <see cref="StatusCode"/>, <see cref="Reason"/> and <see cref="Exception.Message"/>.
 /// </summary>
-/// <param name="statusCode">HTTP status: 400 undecodable patch, 415 unsupported patch type, 422 inapplicable patch.</param>
+/// <param name="statusCode">HTTP status: 400 undecodable patch, 413 too many operations, 415 unsupported patch type, 422 inapplicable patch.</param>
 /// <param name="message">The Status message, worded like kube-apiserver's.</param>
 internal sealed class PatchException(int statusCode, string message) : Exception(message)
 {
@@ -16,6 +16,7 @@ internal sealed class PatchException(int statusCode, string message) : Exception
     {
         400 => "BadRequest",
         409 => "Conflict",
+        413 => "RequestEntityTooLarge",
         415 => "UnsupportedMediaType",
         422 => "Invalid",
         _ => "InternalError",
