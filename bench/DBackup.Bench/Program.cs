@@ -4,6 +4,7 @@ using DBackup.Bench;
 return args.FirstOrDefault() switch
 {
     "pipeline" => await PipelineBench.RunAsync(args[1..]),
+    "devcluster" => await DevClusterBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
