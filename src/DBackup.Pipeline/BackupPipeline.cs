@@ -13,9 +13,12 @@ namespace DBackup.Pipeline;
 /// meta.json last as the commit marker.
 /// </summary>
 /// <remarks>
-/// Memory is constant in the number of objects (duplicate paths are found by an external sort): objects are spooled, encrypted with an ephemeral key, to a private temp folder
-/// that is removed on every exit path. Compression and encryption/upload run on separate threads joined by a
-/// bounded pipe. If anything fails or is cancelled, no meta.json is written and the payload upload aborts.
+/// Memory is constant in the number of objects. While objects arrive they are hashed, turned into tar
+/// entries and gzipped on worker threads into a private spool folder (mode 0700, files 0600), encrypted with an
+/// ephemeral in-memory key, so compression overlaps with collection. The manifest, which needs every hash, is
+/// emitted first at the end, followed by the spooled entries; that final pass only re-encrypts compressed bytes,
+/// with encryption/upload on a separate thread behind a bounded pipe. The spool is removed on every exit path.
+/// If anything fails or is cancelled, no meta.json is written and the payload upload aborts.
 /// Thread-safe: one instance can run several writes at once.
 /// </remarks>
 /// <param name="timeProvider">Clock for <c>createdAt</c>/<c>completedAt</c>; defaults to the system clock.</param>
@@ -55,7 +58,8 @@ public sealed class BackupPipeline(TimeProvider? timeProvider = null)
             IncludesSecrets = request.IncludesSecrets,
         };
 
-        using var archive = await SpooledArchive.CreateAsync(header, objects, request.TempDirectory, _time, cancellationToken).ConfigureAwait(false);
+        using var archive = await SpooledArchive.CreateAsync(
+            header, objects, request.Compression, request.CompressionLevel, request.TempDirectory, _time, cancellationToken).ConfigureAwait(false);
         var compressed = request.Compression != CompressionAlgorithm.None;
         var encrypted = request.Key is not null;
         var name = await UniqueNameAsync(destination, request.Policy, BackupName.For(request.Policy, createdAt), cancellationToken).ConfigureAwait(false);
@@ -131,13 +135,13 @@ public sealed class BackupPipeline(TimeProvider? timeProvider = null)
         }
     }
 
-    // tar+gzip run on a worker thread; this thread encrypts, hashes and feeds the destination. The pipe's
-    // thresholds bound what sits between them.
+    // A worker thread emits the compressed tar (manifest part, spooled entries, end records); this thread
+    // encrypts, hashes and feeds the destination. The pipe's thresholds bound what sits between them.
     private static async Task WritePayloadAsync(SpooledArchive archive, BackupRequest request, Stream destination, PayloadOutcome outcome, CancellationToken ct)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeHighWater, resumeWriterThreshold: PipeHighWater / 2, useSynchronizationContext: false));
-        var producer = Task.Run(() => ProduceAsync(archive, request, pipe.Writer, outcome, linked.Token), linked.Token);
+        var producer = Task.Run(() => ProduceAsync(archive, pipe.Writer, outcome, linked.Token), linked.Token);
         try
         {
             await using var measured = new MeasuringStream(destination, hash: true, leaveOpen: true);
@@ -180,19 +184,14 @@ public sealed class BackupPipeline(TimeProvider? timeProvider = null)
         }
     }
 
-    private static async Task ProduceAsync(SpooledArchive archive, BackupRequest request, PipeWriter writer, PayloadOutcome outcome, CancellationToken ct)
+    private static async Task ProduceAsync(SpooledArchive archive, PipeWriter writer, PayloadOutcome outcome, CancellationToken ct)
     {
         try
         {
             await using (var pipeStream = writer.AsStream(leaveOpen: true))
             {
-                await using (var compressor = Compressor.Compress(pipeStream, request.Compression, request.CompressionLevel))
-                {
-                    await using var tar = new MeasuringStream(compressor, hash: false, leaveOpen: true);
-                    await archive.WriteTarAsync(tar, ct).ConfigureAwait(false);
-                    outcome.TarBytes = tar.Bytes;
-                    await Compressor.FinishAsync(compressor, ct).ConfigureAwait(false);
-                }
+                await archive.WritePayloadAsync(pipeStream, ct).ConfigureAwait(false);
+                outcome.TarBytes = archive.TarBytes;
             }
 
             await writer.CompleteAsync().ConfigureAwait(false);

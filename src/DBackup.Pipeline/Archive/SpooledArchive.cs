@@ -1,36 +1,48 @@
 using System.Buffers.Binary;
 using System.Formats.Tar;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using DBackup.Pipeline.Compression;
 using DBackup.Pipeline.Encryption;
 
 namespace DBackup.Pipeline.Archive;
 
 /// <summary>
-/// Builds a backup tar whose manifest (with every hash) comes first: objects are hashed and spooled,
-/// encrypted, into a private temp folder, then <see cref="WriteTarAsync"/> emits the manifest and replays them.
+/// Builds a backup tar whose manifest (with every hash) comes first. While objects arrive they are hashed,
+/// written as tar entries, compressed (in parallel) and spooled, encrypted with the spool's ephemeral key,
+/// into a private temp folder; the manifest is spooled beside them. <see cref="WritePayloadAsync"/> then emits
+/// the manifest part, copies the compressed entries and ends the archive. Compression thus overlaps with
+/// collecting the objects, and the final pass only re-encrypts compressed bytes.
 /// Memory stays constant: duplicate paths are found by an external sort of path fingerprints (<see cref="DuplicateDetector"/>).
 /// </summary>
 internal sealed class SpooledArchive : IDisposable
 {
-    private const string DataFile = "entries.spool";
+    private const string EntriesFile = "entries.spool";
     private const string ManifestFile = "manifest.spool";
     private const int SpoolSegmentSize = 256 * 1024;
-    private const UnixFileMode EntryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly SpoolDirectory _spool;
     private readonly DateTimeOffset _createdAt;
+    private readonly CompressionAlgorithm _algorithm;
+    private readonly CompressionLevel _level;
+    private long _entriesTarBytes;
 
-    private SpooledArchive(SpoolDirectory spool, DateTimeOffset createdAt)
+    private SpooledArchive(SpoolDirectory spool, DateTimeOffset createdAt, CompressionAlgorithm algorithm, CompressionLevel level)
     {
         _spool = spool;
         _createdAt = createdAt;
+        _algorithm = algorithm;
+        _level = level;
     }
 
     public long Objects { get; private set; }
 
     public long ManifestBytes { get; private set; }
+
+    /// <summary>Uncompressed tar bytes of the whole payload; known after <see cref="WritePayloadAsync"/>.</summary>
+    public long TarBytes { get; private set; }
 
     public DateTimeOffset CompletedAt { get; private set; }
 
@@ -38,10 +50,10 @@ internal sealed class SpooledArchive : IDisposable
 
     /// <summary>Consumes <paramref name="objects"/> into a new spool. On any failure the spool is removed.</summary>
     /// <exception cref="ArgumentException">An object has an unsafe name, bad JSON, or a duplicate path.</exception>
-    public static async Task<SpooledArchive> CreateAsync(
-        BackupManifest header, IAsyncEnumerable<BackupObject> objects, string? tempRoot, TimeProvider time, CancellationToken ct)
+    public static async Task<SpooledArchive> CreateAsync(BackupManifest header, IAsyncEnumerable<BackupObject> objects,
+        CompressionAlgorithm algorithm, CompressionLevel level, string? tempRoot, TimeProvider time, CancellationToken ct)
     {
-        var archive = new SpooledArchive(SpoolDirectory.Create(tempRoot), header.CreatedAt);
+        var archive = new SpooledArchive(SpoolDirectory.Create(tempRoot), header.CreatedAt, algorithm, level);
         try
         {
             await archive.FillAsync(header, objects, time, ct).ConfigureAwait(false);
@@ -54,108 +66,63 @@ internal sealed class SpooledArchive : IDisposable
         }
     }
 
-    /// <summary>Writes the tar (manifest first, then every entry) to <paramref name="output"/>.</summary>
-    public async Task WriteTarAsync(Stream output, CancellationToken ct)
+    /// <summary>Writes the compressed tar (manifest first, then every entry, then the end records) to <paramref name="output"/>.</summary>
+    public async Task WritePayloadAsync(Stream output, CancellationToken ct)
     {
         var keys = new KeyRing(_spool.Key);
-        var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        await using (writer.ConfigureAwait(false))
+        long manifestTarBytes;
+        await using (var part = new TarPart(output, _algorithm, _level, _createdAt))
         {
-            await using (var manifest = await DecryptingStream.OpenAsync(_spool.OpenRead(ManifestFile), keys, ct).ConfigureAwait(false))
-            {
-                await writer.WriteEntryAsync(Entry(BackupManifest.EntryName, new KnownLengthStream(manifest, ManifestBytes)), ct).ConfigureAwait(false);
-            }
-
-            await using var data = await DecryptingStream.OpenAsync(_spool.OpenRead(DataFile), keys, ct).ConfigureAwait(false);
-            var lengths = new byte[4];
-            var pathBytes = new byte[1024];
-            for (long i = 0; i < Objects; i++)
-            {
-                await data.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
-                var pathLength = BinaryPrimitives.ReadInt32BigEndian(lengths);
-                if (pathLength > pathBytes.Length)
-                {
-                    pathBytes = new byte[pathLength];
-                }
-
-                await data.ReadExactlyAsync(pathBytes.AsMemory(0, pathLength), ct).ConfigureAwait(false);
-                await data.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
-                var size = BinaryPrimitives.ReadInt32BigEndian(lengths);
-                var path = Encoding.UTF8.GetString(pathBytes, 0, pathLength);
-                await writer.WriteEntryAsync(Entry(path, new KnownLengthStream(data, size)), ct).ConfigureAwait(false);
-            }
+            await using var manifest = await DecryptingStream.OpenAsync(_spool.OpenRead(ManifestFile), keys, ct).ConfigureAwait(false);
+            await part.WriteAsync(BackupManifest.EntryName, new KnownLengthStream(manifest, ManifestBytes), ct).ConfigureAwait(false);
+            manifestTarBytes = await part.FinishAsync(ct).ConfigureAwait(false);
         }
+
+        await using (var entries = await DecryptingStream.OpenAsync(_spool.OpenRead(EntriesFile), keys, ct).ConfigureAwait(false))
+        {
+            await entries.CopyToAsync(output, 128 * 1024, ct).ConfigureAwait(false);
+        }
+
+        await TarPart.WriteEndAsync(output, _algorithm, _level, ct).ConfigureAwait(false);
+        TarBytes = manifestTarBytes + _entriesTarBytes + TarPart.EndOfArchiveBytes;
     }
 
     public void Dispose() => _spool.Dispose();
-
-    private GnuTarEntry Entry(string path, Stream data) => new(TarEntryType.RegularFile, path)
-    {
-        DataStream = data,
-        Mode = EntryMode,
-        ModificationTime = _createdAt,
-        AccessTime = _createdAt,
-        ChangeTime = _createdAt,
-    };
 
     private async Task FillAsync(BackupManifest header, IAsyncEnumerable<BackupObject> objects, TimeProvider time, CancellationToken ct)
     {
         using var digest = new ManifestDigest();
         var duplicates = new DuplicateDetector(_spool);
-        var record = new byte[4];
-
-        var dataFile = _spool.CreateFile(DataFile);
-        await using var data = new EncryptingStream(dataFile, _spool.Key, SpoolSegmentSize);
-        var manifestFile = _spool.CreateFile(ManifestFile);
-        await using var manifestCipher = new EncryptingStream(manifestFile, _spool.Key, SpoolSegmentSize);
+        await using var entriesCipher = new EncryptingStream(_spool.CreateFile(EntriesFile), _spool.Key, SpoolSegmentSize);
+        await using var manifestCipher = new EncryptingStream(_spool.CreateFile(ManifestFile), _spool.Key, SpoolSegmentSize);
         await using var manifestCount = new MeasuringStream(manifestCipher, hash: false, leaveOpen: true);
-        await using var json = new Utf8JsonWriter(manifestCount, new JsonWriterOptions { Indented = false });
-
-        WriteHeader(json, header);
-        json.WriteStartArray("entries");
-        await foreach (var obj in objects.WithCancellation(ct).ConfigureAwait(false))
+        await using var manifest = new ManifestJson(manifestCount);
+        await using (var entries = new TarPart(entriesCipher, _algorithm, _level, _createdAt))
         {
-            ArgumentNullException.ThrowIfNull(obj);
-            var path = ArchivePaths.ForWriting(obj.Ref);
-            ObjectJson.CheckForWriting(obj);
-            var pathBytes = Encoding.UTF8.GetBytes(path);
-            duplicates.Add(Fingerprint(pathBytes));
-
-            var sha = Convert.ToHexStringLower(SHA256.HashData(obj.Json.Span));
-            BinaryPrimitives.WriteInt32BigEndian(record, pathBytes.Length);
-            await data.WriteAsync(record, ct).ConfigureAwait(false);
-            await data.WriteAsync(pathBytes, ct).ConfigureAwait(false);
-            BinaryPrimitives.WriteInt32BigEndian(record, obj.Json.Length);
-            await data.WriteAsync(record, ct).ConfigureAwait(false);
-            await data.WriteAsync(obj.Json, ct).ConfigureAwait(false);
-
-            json.WriteStartObject();
-            json.WriteString("path", path);
-            json.WriteString("sha256", sha);
-            json.WriteNumber("size", obj.Json.Length);
-            json.WriteEndObject();
-            if (json.BytesPending > 32 * 1024)
+            manifest.WriteHeader(header);
+            await foreach (var obj in objects.WithCancellation(ct).ConfigureAwait(false))
             {
-                await json.FlushAsync(ct).ConfigureAwait(false);
+                ArgumentNullException.ThrowIfNull(obj);
+                var path = ArchivePaths.ForWriting(obj.Ref);
+                ObjectJson.CheckForWriting(obj);
+                duplicates.Add(Fingerprint(Encoding.UTF8.GetBytes(path)));
+                var sha = Convert.ToHexStringLower(SHA256.HashData(obj.Json.Span));
+                await entries.WriteAsync(path, AsStream(obj.Json), ct).ConfigureAwait(false);
+                await manifest.WriteEntryAsync(path, sha, obj.Json.Length, ct).ConfigureAwait(false);
+                digest.Add(obj.Ref.Component, ManifestDigest.ResourceKey(obj.Ref.Group.Length == 0 ? ObjectRef.CoreGroupFolder : obj.Ref.Group, obj.Ref.Resource), path, sha);
+                Objects++;
             }
 
-            digest.Add(obj.Ref.Component, ManifestDigest.ResourceKey(obj.Ref.Group.Length == 0 ? ObjectRef.CoreGroupFolder : obj.Ref.Group, obj.Ref.Resource), path, sha);
-            Objects++;
+            _entriesTarBytes = await entries.FinishAsync(ct).ConfigureAwait(false);
         }
 
-        json.WriteEndArray();
+        await entriesCipher.FinishAsync(ct).ConfigureAwait(false);
         CompletedAt = time.GetUtcNow();
-        json.WriteString("completedAt", CompletedAt);
-        json.WriteNumber("objects", Objects);
         var components = digest.Complete();
-        json.WritePropertyName("components");
-        JsonSerializer.Serialize(json, components, BackupMeta.JsonOptions);
-        json.WriteEndObject();
-        await json.FlushAsync(ct).ConfigureAwait(false);
+        await manifest.WriteEndAsync(CompletedAt, Objects, components, ct).ConfigureAwait(false);
         ManifestBytes = manifestCount.Bytes;
         ComponentCounts = components.ToDictionary(c => c.Key, c => c.Value.Objects, StringComparer.Ordinal);
         await manifestCipher.FinishAsync(ct).ConfigureAwait(false);
-        await data.FinishAsync(ct).ConfigureAwait(false);
         if (await duplicates.FindDuplicateAsync(ct).ConfigureAwait(false) is { } duplicate)
         {
             var path = await FindPathAsync(duplicate, ct).ConfigureAwait(false);
@@ -163,52 +130,28 @@ internal sealed class SpooledArchive : IDisposable
         }
     }
 
-    // Only on the error path: replays the spool to name the duplicated path.
+    private static MemoryStream AsStream(ReadOnlyMemory<byte> json) =>
+        MemoryMarshal.TryGetArray(json, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(json.ToArray(), writable: false);
+
+    // Only on the error path: reads the spooled entries back to name the duplicated path.
     private async Task<string> FindPathAsync(UInt128 fingerprint, CancellationToken ct)
     {
-        await using var data = await DecryptingStream.OpenAsync(_spool.OpenRead(DataFile), new KeyRing(_spool.Key), ct).ConfigureAwait(false);
-        var lengths = new byte[4];
-        for (long i = 0; i < Objects; i++)
+        await using var entries = await DecryptingStream.OpenAsync(_spool.OpenRead(EntriesFile), new KeyRing(_spool.Key), ct).ConfigureAwait(false);
+        await using var tarStream = _algorithm == CompressionAlgorithm.Gzip
+            ? new GZipStream(entries, CompressionMode.Decompress, leaveOpen: true)
+            : (Stream)new NonClosingStream(entries);
+        await using var reader = new TarReader(tarStream, leaveOpen: true);
+        while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
         {
-            await data.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
-            var pathBytes = new byte[BinaryPrimitives.ReadInt32BigEndian(lengths)];
-            await data.ReadExactlyAsync(pathBytes, ct).ConfigureAwait(false);
-            if (Fingerprint(pathBytes) == fingerprint)
+            if (Fingerprint(Encoding.UTF8.GetBytes(entry.Name)) == fingerprint)
             {
-                return Encoding.UTF8.GetString(pathBytes);
-            }
-
-            await data.ReadExactlyAsync(lengths, ct).ConfigureAwait(false);
-            var size = BinaryPrimitives.ReadInt32BigEndian(lengths);
-            var skip = new byte[Math.Min(size, 64 * 1024)];
-            for (var left = size; left > 0; left -= skip.Length)
-            {
-                await data.ReadExactlyAsync(skip.AsMemory(0, Math.Min(left, skip.Length)), ct).ConfigureAwait(false);
+                return entry.Name;
             }
         }
 
         return "(unknown)";
-    }
-
-    private static void WriteHeader(Utf8JsonWriter json, BackupManifest header)
-    {
-        json.WriteStartObject();
-        json.WriteNumber("formatVersion", header.FormatVersion);
-        json.WriteString("tool", header.Tool);
-        WriteOptional(json, "toolVersion", header.ToolVersion);
-        json.WriteString("policy", header.Policy);
-        json.WriteString("trigger", header.Trigger);
-        WriteOptional(json, "cluster", header.Cluster);
-        json.WriteString("createdAt", header.CreatedAt);
-        json.WriteBoolean("includesSecrets", header.IncludesSecrets);
-    }
-
-    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is not null)
-        {
-            json.WriteString(name, value);
-        }
     }
 
     // 128 bits of SHA-256: collisions are out of reach, and fingerprints sort and spill compactly.

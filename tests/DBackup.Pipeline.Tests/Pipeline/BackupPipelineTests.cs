@@ -82,6 +82,29 @@ public sealed class BackupPipelineTests
     }
 
     [Fact]
+    public async Task WriteAsync_WritesTarGzThatSystemTarReads()
+    {
+        var objects = PipelineSome.Many(1500, seed: 5, bigEvery: 100, bigSize: 300_000);
+        var destination = new InMemoryDestination();
+        var result = await new BackupPipeline().WriteAsync(PipelineSome.Request(), PipelineSome.Stream(objects), destination, default);
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllBytesAsync(file, destination.Get(result.PayloadKey));
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("tar", ["-tzf", file]) { RedirectStandardOutput = true })!;
+            var listing = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(["manifest.json", .. objects.Select(o => o.Ref.ArchivePath)], listing.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task WriteAsync_FillsEveryMetaField_WhenEncrypted()
     {
         var destination = new InMemoryDestination();
