@@ -70,7 +70,7 @@ internal sealed record FieldError(string Path, string Type, string Message, stri
     {
         null => "\"null\"",
         JsonValue v when v.GetValueKind() == JsonValueKind.String => Quote(v.GetValue<string>()),
-        _ => value.ToJsonString(),
+        _ => value.ToJsonString(QuoteOptions),
     };
 
     /// <summary>Quotes like Go's <c>%q</c> for the printable strings that matter here.</summary>

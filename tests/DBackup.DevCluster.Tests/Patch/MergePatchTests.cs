@@ -22,6 +22,11 @@ public sealed class MergePatchTests
     // Kubernetes-shaped: lists are replaced wholesale, nested maps merge.
     [InlineData("""{"metadata":{"labels":{"a":"1","b":"2"}},"spec":{"items":[1,2,3]}}""", """{"metadata":{"labels":{"b":null,"c":"3"}},"spec":{"items":[4]}}""",
         """{"metadata":{"labels":{"a":"1","c":"3"}},"spec":{"items":[4]}}""")]
+    // evanphx v4 details: values placed where no object was get nested nulls pruned (inside arrays
+    // too); a value replacing an object is taken as is; an existing null counts as missing.
+    [InlineData("""{"a":[1]}""", """{"a":[{"x":null,"y":1},null]}""", """{"a":[{"y":1},null]}""")]
+    [InlineData("""{"a":{"b":1}}""", """{"a":[{"x":null}]}""", """{"a":[{"x":null}]}""")]
+    [InlineData("""{"a":null}""", """{"a":{"b":null,"c":1}}""", """{"a":{"c":1}}""")]
     public void Apply_FollowsRfc7386_ForMergePatch(string original, string patch, string expected)
     {
         Assert.Equal(Json(expected), Apply(original, PatchApplier.MergePatch, patch));
@@ -51,6 +56,15 @@ public sealed class MergePatchTests
         Assert.Equal(400, e.StatusCode);
         Assert.Equal("BadRequest", e.Reason);
         Assert.StartsWith("error decoding patch:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_Throws400_WhenMergePatchIsNull()
+    {
+        var e = Assert.Throws<PatchException>(() => Apply("{}", PatchApplier.MergePatch, "null"));
+
+        Assert.Equal(400, e.StatusCode);
+        Assert.Equal("Invalid JSON Patch", e.Message);
     }
 
     [Fact]
