@@ -18,6 +18,7 @@ internal sealed class ControllerHost : IAsyncDisposable
     private readonly GarbageCollector _gc;
     private readonly CrdController _crds;
     private long _processed;
+    private long _pending;
 
     public ControllerHost(ApiObjects objects)
     {
@@ -29,9 +30,11 @@ internal sealed class ControllerHost : IAsyncDisposable
         _loop = Task.Run(async () =>
         {
             foreach (var e in backlog) Handle(e);
+            Flush();
             while (await live.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
             {
                 while (live.TryRead(out var e)) Handle(e);
+                Flush();
             }
         });
     }
@@ -43,26 +46,20 @@ internal sealed class ControllerHost : IAsyncDisposable
     {
         foreach (var step in new Action<StoreEvent>[] { _crds.Handle, _namespaces.Handle, _gc.Handle })
         {
-            for (var attempt = 0; attempt < 5; attempt++)
-            {
-                try
-                {
-                    step(e);
-                    break;
-                }
-                catch (ApiException ex) when (ex.Code == 409)
-                {
-                    // Lost a race with a client write: redo the step against the newer state.
-                }
-                catch (ApiException)
-                {
-                    // The object went away or became invalid meanwhile; a later event reconciles again.
-                    break;
-                }
-            }
+            Run(() => step(e));
         }
-        Interlocked.Exchange(ref _processed, e.Revision);
+        Interlocked.Exchange(ref _pending, e.Revision);
     }
+
+    // Batched work runs once the channel is drained; only then is the batch's last revision "processed".
+    private void Flush()
+    {
+        Run(_crds.Flush);
+        Run(_namespaces.Flush);
+        Interlocked.Exchange(ref _processed, Interlocked.Read(ref _pending));
+    }
+
+    private static void Run(Action step) => ControllerRetry.Run(step);
 
     public async ValueTask DisposeAsync()
     {
@@ -77,5 +74,31 @@ internal sealed class ControllerHost : IAsyncDisposable
             // Stopping is the expected way out of the loop.
         }
         _stop.Dispose();
+    }
+}
+
+/// <summary>How controllers survive races with client writes.</summary>
+internal static class ControllerRetry
+{
+    /// <summary>Runs <paramref name="step"/>, redoing it after a 409 and giving up quietly on other API errors.</summary>
+    public static void Run(Action step)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                step();
+                return;
+            }
+            catch (ApiException ex) when (ex.Code == 409)
+            {
+                // Lost a race with a client write: redo the step against the newer state.
+            }
+            catch (ApiException)
+            {
+                // The object went away or became invalid meanwhile; a later event reconciles again.
+                return;
+            }
+        }
     }
 }

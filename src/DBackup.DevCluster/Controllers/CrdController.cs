@@ -15,12 +15,13 @@ internal sealed class CrdController(ApiObjects objects)
 {
     public const string CrdResource = "apiextensions.k8s.io/customresourcedefinitions";
     private readonly Dictionary<string, string> _terminating = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
 
     public void Handle(StoreEvent e)
     {
         if (e.Resource != CrdResource)
         {
-            if (e.Type == StoreEventType.Deleted && _terminating.TryGetValue(e.Resource, out var crdName)) Cleanup(crdName);
+            if (e.Type == StoreEventType.Deleted && _terminating.TryGetValue(e.Resource, out var crdName)) _dirty.Add(crdName);
             return;
         }
         if (e.Type == StoreEventType.Deleted)
@@ -34,10 +35,20 @@ internal sealed class CrdController(ApiObjects objects)
         if (crd["metadata"]?["deletionTimestamp"] is not null)
         {
             _terminating[ResourceKey(crd)] = e.Object.Name;
-            Cleanup(e.Object.Name);
+            _dirty.Add(e.Object.Name);
             return;
         }
         Establish(e.Object.Name);
+    }
+
+    /// <summary>Re-checks terminating CRDs touched by the last batch of events (one instance scan per batch).</summary>
+    public void Flush()
+    {
+        foreach (var name in _dirty.ToList())
+        {
+            _dirty.Remove(name);
+            ControllerRetry.Run(() => Cleanup(name));
+        }
     }
 
     private void Establish(string name)

@@ -15,6 +15,7 @@ internal sealed class NamespaceController(ApiObjects objects)
     public const string RootCaConfigMap = "kube-root-ca.crt";
     private const string Namespaces = "/namespaces";
     private readonly HashSet<string> _terminating = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
 
     public void Handle(StoreEvent e)
     {
@@ -29,7 +30,7 @@ internal sealed class NamespaceController(ApiObjects objects)
             if (ns["metadata"]?["deletionTimestamp"] is not null)
             {
                 _terminating.Add(e.Object.Name);
-                Terminate(e.Object.Name);
+                _dirty.Add(e.Object.Name);
             }
             else if (e.Type == StoreEventType.Added)
             {
@@ -37,7 +38,20 @@ internal sealed class NamespaceController(ApiObjects objects)
             }
             return;
         }
-        if (e.Object.Namespace.Length > 0 && _terminating.Contains(e.Object.Namespace)) Terminate(e.Object.Namespace);
+        if (e.Object.Namespace.Length > 0 && _terminating.Contains(e.Object.Namespace)) _dirty.Add(e.Object.Namespace);
+    }
+
+    /// <summary>
+    /// Re-checks terminating namespaces touched by the batch of events just handled. Batching keeps
+    /// deleting a namespace of N objects at O(N) work instead of one full scan per deletion event.
+    /// </summary>
+    public void Flush()
+    {
+        foreach (var ns in _dirty.ToList())
+        {
+            _dirty.Remove(ns);
+            if (_terminating.Contains(ns)) ControllerRetry.Run(() => Terminate(ns));
+        }
     }
 
     /// <summary>Creates the objects every namespace gets; existing ones are left alone.</summary>
