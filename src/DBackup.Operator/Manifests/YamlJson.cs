@@ -47,11 +47,18 @@ internal static partial class YamlJson
         {
             case YamlMappingNode mapping:
                 var obj = new JsonObject();
+                var merges = new List<YamlNode>();
                 foreach (var (key, value) in mapping.Children)
                 {
-                    if (key is not YamlScalarNode { Value: { } name })
+                    if (key is not YamlScalarNode { Value: { } name } scalarKey)
                     {
                         throw new YamlException(key.Start, key.End, "mapping keys must be plain strings");
+                    }
+
+                    if (name == "<<" && scalarKey.Style is ScalarStyle.Plain or ScalarStyle.Any)
+                    {
+                        merges.Add(value);
+                        continue;
                     }
 
                     if (obj.ContainsKey(name))
@@ -60,6 +67,11 @@ internal static partial class YamlJson
                     }
 
                     obj[name] = Convert(value, ref budget, depth + 1);
+                }
+
+                foreach (var merge in merges)
+                {
+                    Merge(obj, merge, ref budget, depth);
                 }
 
                 return obj;
@@ -75,6 +87,28 @@ internal static partial class YamlJson
                 return ConvertScalar(scalar);
             default:
                 throw new YamlException(node.Start, node.End, $"unsupported YAML node {node.NodeType}");
+        }
+    }
+
+    // YAML merge keys (<<: *base or <<: [*a, *b]), as kubectl reads them: explicit keys win, then earlier sources.
+    private static void Merge(JsonObject target, YamlNode source, ref int budget, int depth)
+    {
+        var sources = source is YamlSequenceNode list ? list.Children : [source];
+        foreach (var item in sources)
+        {
+            if (Convert(item, ref budget, depth + 1) is not JsonObject merged)
+            {
+                throw new YamlException(item.Start, item.End, "a merge key (<<) must refer to a mapping");
+            }
+
+            foreach (var (key, value) in merged.ToList())
+            {
+                if (!target.ContainsKey(key))
+                {
+                    merged.Remove(key);
+                    target[key] = value;
+                }
+            }
         }
     }
 

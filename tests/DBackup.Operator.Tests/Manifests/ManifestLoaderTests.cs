@@ -70,6 +70,28 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
+    public void LoadText_ResolvesAnchorsAndMergeKeys()
+    {
+        const string yaml = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: merged}
+            data:
+              base: &base {a: "1", b: "2"}
+              derived:
+                <<: *base
+                b: "3"
+            """;
+
+        var obj = Assert.Single(ManifestLoader.LoadText("m.yaml", yaml)).Object;
+
+        var derived = obj["data"]!["derived"]!.AsObject();
+        Assert.Equal(2, derived.Count);
+        Assert.Equal("1", (string?)derived["a"]);
+        Assert.Equal("3", (string?)derived["b"]);
+    }
+
+    [Fact]
     public void LoadText_ExpandsListsAndTypedLists()
     {
         const string yaml = """
