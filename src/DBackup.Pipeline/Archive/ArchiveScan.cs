@@ -50,7 +50,7 @@ internal sealed class ArchiveScan : IAsyncDisposable
             var layers = await PayloadLayers.OpenAsync(source, keys, meta, limits, ct).ConfigureAwait(false);
             try
             {
-                var tar = new TarReader(layers.OpenTar(), leaveOpen: true);
+                var tar = new TarReader(new TarHeaderGuard(layers.OpenTar()), leaveOpen: true);
                 var first = await tar.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false)
                     ?? throw new InvalidBackupException("the archive is empty (no manifest.json)");
                 if (first.Name != BackupManifest.EntryName)

@@ -174,6 +174,41 @@ public sealed class HostileArchiveTests
     }
 
     [Fact]
+    public async Task Verify_Refuses_HugePaxHeader()
+    {
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, GoodPath, new Dictionary<string, string> { ["comment"] = new string('x', 200_000) })
+        {
+            DataStream = new MemoryStream(GoodJson),
+        };
+
+        await AssertRefusedAsync(Build([File("manifest.json", Manifest([(GoodPath, GoodJson)])), entry]), "tar metadata header");
+    }
+
+    [Fact]
+    public async Task Verify_Refuses_HugeGnuLongName()
+    {
+        var name = "main/core/configmaps/ns/" + new string('n', 100_000) + ".json";
+        var entry = new GnuTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(GoodJson) };
+
+        await AssertRefusedAsync(Build([File("manifest.json", Manifest([(GoodPath, GoodJson)])), entry]), "tar metadata header");
+    }
+
+    [Fact]
+    public async Task Verify_Accepts_PaxSizeOverride()
+    {
+        // A PAX 'size' record overrides the header size; the guard must follow it to stay in step.
+        var big = Encoding.UTF8.GetBytes("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"namespace\":\"ns\"},\"data\":{\"x\":\"" + new string('y', 5000) + "\"}}");
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, GoodPath, new Dictionary<string, string> { ["size"] = big.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            DataStream = new MemoryStream(big),
+        };
+
+        var result = await VerifyAsync(Build([File("manifest.json", Manifest([(GoodPath, big)])), entry]));
+
+        Assert.Equal(1, result.Objects);
+    }
+
+    [Fact]
     public async Task Verify_Refuses_CorruptGzip()
     {
         var payload = Valid((GoodPath, GoodJson));
