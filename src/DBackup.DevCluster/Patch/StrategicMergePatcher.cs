@@ -21,27 +21,34 @@ internal static class StrategicMergePatcher
     private const string SetElementOrderPrefix = "$setElementOrder/";
 
     public static JsonObject Apply(JsonObject original, JsonObject patch, StrategicMergeKeys keys) =>
-        MergeMap(original, patch, "", keys) ?? new JsonObject();
+        MergeMap(original, patch, "", keys);
 
-    /// <summary>Merges <paramref name="patch"/> into <paramref name="original"/> (mutated); null means "delete this map".</summary>
-    private static JsonObject? MergeMap(JsonObject original, JsonObject patch, string path, StrategicMergeKeys keys)
+    /// <summary>Merges <paramref name="patch"/> into <paramref name="original"/> (mutated, or replaced per directive).</summary>
+    private static JsonObject MergeMap(JsonObject original, JsonObject patch, string path, StrategicMergeKeys keys)
     {
-        switch (Directive(patch))
+        switch (patch.TryGetPropertyValue(PatchDirective, out var directive) ? GoFormat.Value(directive) : null)
         {
             case "replace":
                 return MergeMap(new JsonObject(), Without(patch, PatchDirective), path, keys);
             case "delete":
-                return null;
-            case null or "merge":
+                // handleDirectiveInMergeMap answers an empty map, not a missing key.
+                return new JsonObject();
+            case null:
                 break;
             case var other:
-                throw PatchException.Unprocessable($"Unknown patch type: {other} in map: {patch.ToJsonString()}");
+                throw PatchException.Unknown($"unknown patch type: {other} in map: {GoFormat.Value(patch)}");
         }
 
+        ApplyRetainKeys(original, patch);
         foreach (var (key, value) in patch.Where(kv => kv.Key.StartsWith(DeleteFromPrimitiveListPrefix, StringComparison.Ordinal)))
         {
             var field = key[DeleteFromPrimitiveListPrefix.Length..];
-            if (original[field] is JsonArray list && value is JsonArray remove)
+            if (value is not JsonArray remove)
+            {
+                throw PatchException.BadRequest("invalid patch format of primitive list");
+            }
+
+            if (original[field] is JsonArray list)
             {
                 foreach (var item in list.Where(i => remove.Any(r => JsonNode.DeepEquals(r, i))).ToList())
                 {
@@ -74,7 +81,8 @@ internal static class StrategicMergePatcher
             {
                 (JsonObject o, JsonObject p) => MergeMap(o, p, childPath, keys),
                 (JsonArray o, JsonArray p) => MergeList(o, p, childPath, keys),
-                (_, JsonObject p) => MergeMap(new JsonObject(), p, childPath, keys),
+                // A new map carrying a $patch directive is dropped (removeDirectives).
+                (_, JsonObject p) => p.ContainsKey(PatchDirective) ? null : MergeMap(new JsonObject(), p, childPath, keys),
                 (_, JsonArray p) => MergeList(new JsonArray(), p, childPath, keys),
                 _ => value.DeepClone(),
             };
@@ -92,23 +100,44 @@ internal static class StrategicMergePatcher
         foreach (var (key, value) in patch.Where(kv => kv.Key.StartsWith(SetElementOrderPrefix, StringComparison.Ordinal)))
         {
             var field = key[SetElementOrderPrefix.Length..];
-            if (original[field] is JsonArray list && value is JsonArray order)
+            if (value is not JsonArray order)
+            {
+                throw PatchException.BadRequest("invalid patch format of setElementOrder list");
+            }
+
+            if (original[field] is JsonArray list)
             {
                 var fieldPath = path.Length == 0 ? field : path + "." + field;
                 Reorder(list, order, keys.ForList(fieldPath)?.MergeKey, before[field]);
             }
         }
 
-        if (patch[RetainKeysDirective] is JsonArray retain)
+        return original;
+    }
+
+    // applyRetainKeysDirective: every key the patch sets must be listed; original keys not listed go.
+    private static void ApplyRetainKeys(JsonObject original, JsonObject patch)
+    {
+        if (!patch.TryGetPropertyValue(RetainKeysDirective, out var retainNode))
         {
-            var kept = retain.Select(r => r?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
-            foreach (var key in original.Select(kv => kv.Key).Where(k => !kept.Contains(k)).ToList())
-            {
-                original.Remove(key);
-            }
+            return;
         }
 
-        return original;
+        if (retainNode is not JsonArray retain)
+        {
+            throw PatchException.BadRequest("invalid patch format of retainKeys");
+        }
+
+        var kept = retain.Select(GoFormat.Value).ToHashSet(StringComparer.Ordinal);
+        if (patch.Any(kv => kv.Value is not null && !kv.Key.StartsWith('$') && !kept.Contains(kv.Key)))
+        {
+            throw PatchException.BadRequest("invalid patch format of retainKeys");
+        }
+
+        foreach (var key in original.Select(kv => kv.Key).Where(k => !kept.Contains(k)).ToList())
+        {
+            original.Remove(key);
+        }
     }
 
     private static JsonArray MergeList(JsonArray original, JsonArray patch, string path, StrategicMergeKeys keys)
@@ -135,13 +164,19 @@ internal static class StrategicMergePatcher
         {
             if (item is not JsonObject patchItem)
             {
-                throw PatchException.Unprocessable($"unable to find api field in struct for list {path}: expected a map, got {item?.ToJsonString() ?? "null"}");
+                throw PatchException.Unknown($"expected a map, but received a {GoFormat.Value(item)} in list {path}");
             }
 
-            var isDelete = Directive(patchItem) == "delete";
+            var itemDirective = Directive(patchItem);
+            if (itemDirective is not (null or "delete" or "merge"))
+            {
+                throw PatchException.Unknown($"unknown patch type: {itemDirective} in map: {GoFormat.Value(patchItem)}");
+            }
+
+            var isDelete = itemDirective == "delete";
             if (!patchItem.TryGetPropertyValue(strategy.MergeKey, out var keyValue))
             {
-                throw PatchException.Unprocessable($"map: {patchItem.ToJsonString()} does not contain declared merge key: {strategy.MergeKey}");
+                throw PatchException.Unknown($"map: {GoFormat.Value(patchItem)} does not contain declared merge key: {strategy.MergeKey}");
             }
 
             var matches = original.OfType<JsonObject>().Where(o => JsonNode.DeepEquals(o[strategy.MergeKey], keyValue)).ToList();
@@ -153,9 +188,9 @@ internal static class StrategicMergePatcher
             {
                 MergeMap(matches[0], patchItem, path, keys);
             }
-            else if (MergeMap(new JsonObject(), patchItem, path, keys) is { } added)
+            else
             {
-                original.Add(added);
+                original.Add(MergeMap(new JsonObject(), Without(patchItem, PatchDirective), path, keys));
             }
         }
 

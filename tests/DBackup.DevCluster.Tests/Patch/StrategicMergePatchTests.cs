@@ -48,7 +48,11 @@ public sealed class StrategicMergePatchTests
     [InlineData("""{"spec":{"template":{"metadata":{"labels":{"tier":"web"}}}}}""", "spec.template.metadata.labels", """{"app":"d","tier":"web"}""")]
     [InlineData("""{"spec":{"template":{"metadata":{"labels":{"app":null}}}}}""", "spec.template.metadata.labels", """{}""")]
     [InlineData("""{"spec":{"strategy":{"$patch":"replace","type":"Recreate"}}}""", "spec.strategy", """{"type":"Recreate"}""")]
-    [InlineData("""{"spec":{"strategy":{"$patch":"delete"}}}""", "spec.strategy", "<missing>")]
+    // Go's handleDirectiveInMergeMap turns "$patch: delete" on a map into an empty map.
+    [InlineData("""{"spec":{"strategy":{"$patch":"delete"}}}""", "spec.strategy", "{}")]
+    // A new map carrying a directive is dropped (removeDirectives); nulls in new values are discarded.
+    [InlineData("""{"spec":{"paused":{"$patch":"replace","a":1}}}""", "spec.paused", "<missing>")]
+    [InlineData("""{"spec":{"newField":{"a":null,"b":1}}}""", "spec.newField", """{"b":1}""")]
     // $retainKeys keeps only the listed keys (what kubectl apply sends for strategy/volumes).
     [InlineData("""{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}}""", "spec.strategy", """{"type":"Recreate"}""")]
     // ObjectMeta: finalizers merge as a set, ownerReferences by uid.
@@ -91,22 +95,23 @@ public sealed class StrategicMergePatchTests
         Assert.Equal(Json(expected), Apply(original, PatchApplier.StrategicMergePatch, patch, keys));
     }
 
-    [Fact]
-    public void Apply_Throws422_WhenKeyedListItemLacksMergeKey()
+    [Theory]
+    // strategicpatch's own errors are not Status errors: the apiserver answers 500 with reason Unknown.
+    [InlineData("""{"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}""", 500, "map: map[image:x] does not contain declared merge key: name")]
+    [InlineData("""{"spec":{"strategy":{"$patch":"explode"}}}""", 500, "unknown patch type: explode in map: map[$patch:explode]")]
+    [InlineData("""{"spec":{"strategy":{"$patch":"merge"}}}""", 500, "unknown patch type: merge in map: map[$patch:merge]")]
+    [InlineData("""{"spec":{"template":{"spec":{"containers":[{"name":"app","$patch":"nope"}]}}}}""", 500, "unknown patch type: nope in map: map[$patch:nope name:app]")]
+    // The mergepatch format errors the apiserver maps to 400.
+    [InlineData("""{"metadata":{"$deleteFromPrimitiveList/finalizers":"a"}}""", 400, "invalid patch format of primitive list")]
+    [InlineData("""{"spec":{"template":{"spec":{"$setElementOrder/containers":"app"}}}}""", 400, "invalid patch format of setElementOrder list")]
+    [InlineData("""{"spec":{"strategy":{"$retainKeys":"type"}}}""", 400, "invalid patch format of retainKeys")]
+    [InlineData("""{"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":{"maxSurge":2}}}}""", 400, "invalid patch format of retainKeys")]
+    public void Apply_FailsLikeTheApiserver_WhenStrategicPatchIsMalformed(string patch, int code, string message)
     {
-        var e = Assert.Throws<PatchException>(() => Apply(Deployment, PatchApplier.StrategicMergePatch,
-            """{"spec":{"template":{"spec":{"containers":[{"image":"x"}]}}}}""", DeploymentKeys));
+        var e = Assert.Throws<PatchException>(() => Apply(Deployment, PatchApplier.StrategicMergePatch, patch, DeploymentKeys));
 
-        Assert.Equal(422, e.StatusCode);
-        Assert.Equal("""map: {"image":"x"} does not contain declared merge key: name""", e.Message);
-    }
-
-    [Fact]
-    public void Apply_Throws422_WhenPatchDirectiveIsUnknown()
-    {
-        var e = Assert.Throws<PatchException>(() => Apply("""{"a":{}}""", PatchApplier.StrategicMergePatch, """{"a":{"$patch":"explode"}}""", DeploymentKeys));
-
-        Assert.Equal(422, e.StatusCode);
+        Assert.Equal((code, message), (e.StatusCode, e.Message));
+        Assert.Equal(code == 500 ? "" : "BadRequest", e.Reason);
     }
 
     [Theory]
