@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+
+namespace DBackup.Operator.Kubernetes;
+
+/// <summary>
+/// Untyped JSON access to any API path, for what the generated client cannot express: discovery of
+/// arbitrary groups and paged lists of any resource, custom or built-in. Authentication goes through
+/// the client's own credentials, and throttling (429) and transient server errors are retried with the
+/// server's Retry-After or exponential backoff, as client-go does.
+/// </summary>
+public sealed class KubeApi(k8s.Kubernetes client, TimeProvider? time = null)
+{
+    private const int MaxAttempts = 6;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>The API server's base URI.</summary>
+    public Uri BaseUri => client.BaseUri;
+
+    /// <summary>GETs a path (with query) and parses the JSON body.</summary>
+    /// <exception cref="KubeApiException">The server answered with an error status after retries.</exception>
+    public async Task<JsonDocument> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, pathAndQuery));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (client.Credentials is not null)
+            {
+                await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException) when (attempt < MaxAttempts)
+            {
+                // Connection resets and refused connections are transient for an API server behind a load balancer.
+                await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+
+                if (IsRetryable(response.StatusCode) && attempt < MaxAttempts)
+                {
+                    await DelayAsync(attempt, response.Headers.RetryAfter, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw await KubeApiException.FromResponseAsync(request.Method, pathAndQuery, response, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool IsRetryable(HttpStatusCode code) =>
+        code is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+
+    private Task DelayAsync(int attempt, RetryConditionHeaderValue? retryAfter, CancellationToken cancellationToken)
+    {
+        var delay = retryAfter?.Delta
+            ?? TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt - 1), 5_000) + Random.Shared.Next(0, 100));
+        if (delay > TimeSpan.FromSeconds(30))
+        {
+            delay = TimeSpan.FromSeconds(30);
+        }
+
+        return Task.Delay(delay, _time, cancellationToken);
+    }
+}
+
+/// <summary>An error answer of the API server, carrying its <c>Status</c> reason and message.</summary>
+public sealed class KubeApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public KubeApiException(int statusCode, string? reason, string message)
+        : base(message)
+    {
+        StatusCode = statusCode;
+        Reason = reason;
+    }
+
+    /// <summary>HTTP status code.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The Status reason, e.g. <c>NotFound</c>, <c>Forbidden</c>, <c>Expired</c>.</summary>
+    public string? Reason { get; }
+
+    internal static async Task<KubeApiException> FromResponseAsync(HttpMethod method, string path, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var code = (int)response.StatusCode;
+        string? reason = null;
+        var message = $"{method} {path}: HTTP {code}";
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (JsonNode.Parse(text) is JsonObject status && status["kind"]?.GetValue<string>() == "Status")
+            {
+                reason = status["reason"]?.GetValue<string>();
+                message = $"{method} {path}: {status["message"]?.GetValue<string>() ?? reason ?? code.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a Status body (a proxy's HTML page, say): the status code alone must do.
+        }
+
+        return new KubeApiException(code, reason, message);
+    }
+}
