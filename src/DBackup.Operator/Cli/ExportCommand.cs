@@ -62,6 +62,11 @@ internal static class ExportCommand
             }
 
             context.Out.WriteLine($"Exported {writer.Count} objects to {Path.GetFullPath(outDir)}");
+            if (writer.Count == 0 && onlyComponent is not null)
+            {
+                context.Warn($"the backup has no objects in component '{onlyComponent}' (see 'dbackup inspect')");
+            }
+
             if (writer.SecretsWithValues > 0)
             {
                 context.Warn($"{writer.SecretsWithValues} Secret(s) were written with their values (mode 0600); do not commit them unencrypted");

@@ -49,7 +49,12 @@ internal static class PackCommand
             var defaultNamespace = parse.GetValue(ns) ?? "default";
             CheckNames(policy, componentName, defaultNamespace);
 
-            var objects = Collect(ManifestLoader.LoadFolder(folder), componentName, defaultNamespace, withSecrets, out var summary);
+            var objects = Collect(ManifestLoader.LoadFolder(folder), componentName, defaultNamespace, withSecrets, out var summary, out var guessed);
+            foreach (var guess in guessed)
+            {
+                context.Warn($"{guess} is not a known kind: guessed its resource name and a namespaced scope; add its CustomResourceDefinition to {folder} for exact names");
+            }
+
             if (objects.Count == 0)
             {
                 throw new CliException($"{folder} holds no Kubernetes objects (*.yaml, *.yml, *.json)");
@@ -87,7 +92,8 @@ internal static class PackCommand
     /// <summary>Identifies, redacts and de-duplicates the loaded documents.</summary>
     /// <exception cref="ManifestException">An object is incomplete or appears twice.</exception>
     internal static List<(ObjectRef Ref, JsonObject Object)> Collect(
-        IReadOnlyList<ManifestDocument> documents, string component, string defaultNamespace, bool includeSecrets, out string summary)
+        IReadOnlyList<ManifestDocument> documents, string component, string defaultNamespace, bool includeSecrets, out string summary,
+        out IReadOnlyList<string> guessed)
     {
         var names = new ResourceNames();
         foreach (var doc in documents)
@@ -96,6 +102,7 @@ internal static class PackCommand
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        var guesses = new SortedSet<string>(StringComparer.Ordinal);
         var result = new List<(ObjectRef, JsonObject)>();
         int secrets = 0;
         foreach (var doc in documents)
@@ -104,6 +111,12 @@ internal static class PackCommand
             if (!seen.TryAdd(objectRef.ArchivePath, doc.Location))
             {
                 throw new ManifestException($"{doc.Location}: {objectRef} is defined twice (first at {seen[objectRef.ArchivePath]})");
+            }
+
+            var resource = names.Resolve(objectRef.ApiVersion, objectRef.Kind);
+            if (resource.IsGuess)
+            {
+                guesses.Add($"{objectRef.ApiVersion} {objectRef.Kind} (as {resource.Resource})");
             }
 
             if (SecretRedactor.IsSecret(obj))
@@ -115,6 +128,7 @@ internal static class PackCommand
             result.Add((objectRef, obj));
         }
 
+        guessed = [.. guesses];
         summary = secrets == 0 ? "no Secrets" : includeSecrets ? $"{secrets} Secrets with values" : $"{secrets} Secrets redacted";
         return result;
     }

@@ -135,6 +135,19 @@ public sealed class PackCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Pack_WarnsAboutGuessedKinds_ButNotAboutKindsWithCrdInFolder()
+    {
+        Samples.WriteManifests(_cli);
+        _cli.Write("manifests/widget.yaml", "apiVersion: example.org/v1\nkind: Gadget\nmetadata: {name: g}\n");
+
+        var run = await _cli.RunOkAsync("pack", _cli.PathOf("manifests"), "--dest", _cli.PathOf("dest"));
+
+        Assert.Contains("example.org/v1 Gadget (as gadgets)", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Octopus", run.Err, StringComparison.Ordinal);
+        Assert.Contains("example.org/gadgets/default/g.json", string.Join('\n', CliHarness.ReadTarGz(CliHarness.SinglePayload(_cli.PathOf("dest"))).Select(e => e.Name)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pack_Fails_WhenFolderHasNoObjects()
     {
         _cli.Write("empty/readme.md", "nothing here");
