@@ -14,6 +14,10 @@ internal static class ArchivePaths
         if (r.Group.Length > 0)
         {
             CheckForWriting(r.Group, "group", r);
+            if (r.Group == ObjectRef.CoreGroupFolder)
+            {
+                throw new ArgumentException($"Object {r} has group '{r.Group}', which the archive reserves for the core group.", nameof(r));
+            }
         }
 
         CheckForWriting(r.Version, "version", r);
@@ -22,6 +26,10 @@ internal static class ArchivePaths
         if (r.Namespace is not null)
         {
             CheckForWriting(r.Namespace, "namespace", r);
+            if (r.Namespace == ObjectRef.ClusterScopeFolder)
+            {
+                throw new ArgumentException($"Object {r} has namespace '{r.Namespace}', which the archive reserves for cluster-scoped objects.", nameof(r));
+            }
         }
 
         CheckForWriting(r.Name, "name", r);

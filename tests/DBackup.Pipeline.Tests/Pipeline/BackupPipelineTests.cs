@@ -171,6 +171,20 @@ public sealed class BackupPipelineTests
         Assert.Empty(destination.Keys);
     }
 
+    [Theory]
+    [InlineData("core", "ns")]
+    [InlineData("", "_cluster")]
+    public async Task WriteAsync_RejectsReservedFolderNames(string group, string ns)
+    {
+        var apiVersion = group.Length == 0 ? "v1" : $"{group}/v1";
+        var bad = PipelineSome.Raw(new ObjectRef("main", group, "v1", "things", "Thing", ns, "a"),
+            $$$"""{"apiVersion":"{{{apiVersion}}}","kind":"Thing","metadata":{"name":"a","namespace":"{{{ns}}}"}}""");
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() =>
+            new BackupPipeline().WriteAsync(PipelineSome.Request(), PipelineSome.Stream([bad]), new InMemoryDestination(), default));
+        Assert.Contains("reserves", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task WriteAsync_RejectsDuplicatePaths()
     {
