@@ -23,6 +23,7 @@ internal static class BuiltInColumns
             Computed("External-IP", "string", o => Str(o["spec"]?["externalIPs"]?[0]) ?? "<none>"),
             Computed("Port(s)", "string", o => Ports(o["spec"]?["ports"])),
             Age(),
+            Computed("Selector", "string", o => Selector(o["spec"]?["selector"]), priority: 1),
         ],
         ("", "pods") =>
         [
@@ -30,6 +31,8 @@ internal static class BuiltInColumns
             Computed("Status", "string", o => Str(o["status"]?["phase"]) ?? "Pending"),
             Computed("Restarts", "integer", o => (o["status"]?["containerStatuses"] as JsonArray)?.Sum(c => Int(c?["restartCount"])) ?? 0),
             Age(),
+            Computed("IP", "string", o => Str(o["status"]?["podIP"]) ?? "<none>", priority: 1),
+            Computed("Node", "string", o => Str(o["spec"]?["nodeName"]) ?? "<none>", priority: 1),
         ],
         ("apps", "deployments") =>
         [
@@ -37,6 +40,9 @@ internal static class BuiltInColumns
             Computed("Up-to-date", "integer", o => Int(o["status"]?["updatedReplicas"])),
             Computed("Available", "integer", o => Int(o["status"]?["availableReplicas"])),
             Age(),
+            Computed("Containers", "string", o => Join(o["spec"]?["template"]?["spec"]?["containers"], "name"), priority: 1),
+            Computed("Images", "string", o => Join(o["spec"]?["template"]?["spec"]?["containers"], "image"), priority: 1),
+            Computed("Selector", "string", o => Selector(o["spec"]?["selector"]?["matchLabels"]), priority: 1),
         ],
         ("apiextensions.k8s.io", "customresourcedefinitions") =>
         [
@@ -55,8 +61,17 @@ internal static class BuiltInColumns
             Cell = (o, now) => TableConverter.AgeOf(o["metadata"]?["creationTimestamp"], now),
         };
 
-    private static PrinterColumn Computed(string name, string type, Func<JsonObject, JsonNode?> cell) =>
-        new(name, type, "", null, 0, null) { Cell = (o, _) => cell(o) };
+    private static PrinterColumn Computed(string name, string type, Func<JsonObject, JsonNode?> cell, int priority = 0) =>
+        new(name, type, "", null, priority, null) { Cell = (o, _) => cell(o) };
+
+    private static string Join(JsonNode? items, string field) =>
+        string.Join(",", (items as JsonArray)?.Select(i => Str(i?[field])).OfType<string>() ?? []);
+
+    // A label map printed the way labels.SelectorFromSet renders it: sorted k=v pairs, or <none>.
+    private static string Selector(JsonNode? labels) =>
+        labels is JsonObject { Count: > 0 } map
+            ? string.Join(",", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Str(kv.Value)}"))
+            : "<none>";
 
     private static int Count(JsonNode? node) => node switch
     {

@@ -12,12 +12,13 @@ public sealed class BuiltInColumnsTests
     [InlineData("", "secrets", "Name,Type,Data,Age", """{"type":"Opaque","data":{"a":"MQ=="}}""", """["o","Opaque",1,"3h"]""")]
     [InlineData("", "namespaces", "Name,Status,Age", """{"status":{"phase":"Active"}}""", """["o","Active","3h"]""")]
     [InlineData("", "serviceaccounts", "Name,Secrets,Age", """{}""", """["o",0,"3h"]""")]
-    [InlineData("", "services", "Name,Type,Cluster-IP,External-IP,Port(s),Age", """{"spec":{"type":"NodePort","clusterIP":"10.0.0.1","ports":[{"port":80,"nodePort":30080},{"port":53,"protocol":"UDP"}]}}""",
-        """["o","NodePort","10.0.0.1","<none>","80:30080/TCP,53/UDP","3h"]""")]
-    [InlineData("", "pods", "Name,Ready,Status,Restarts,Age", """{"spec":{"containers":[{},{}]},"status":{"phase":"Running","containerStatuses":[{"ready":true,"restartCount":2},{"ready":false,"restartCount":1}]}}""",
-        """["o","1/2","Running",3,"3h"]""")]
-    [InlineData("apps", "deployments", "Name,Ready,Up-to-date,Available,Age", """{"spec":{"replicas":3},"status":{"readyReplicas":2,"updatedReplicas":3,"availableReplicas":2}}""",
-        """["o","2/3",3,2,"3h"]""")]
+    [InlineData("", "services", "Name,Type,Cluster-IP,External-IP,Port(s),Age,Selector", """{"spec":{"type":"NodePort","clusterIP":"10.0.0.1","selector":{"b":"2","a":"1"},"ports":[{"port":80,"nodePort":30080},{"port":53,"protocol":"UDP"}]}}""",
+        """["o","NodePort","10.0.0.1","<none>","80:30080/TCP,53/UDP","3h","a=1,b=2"]""")]
+    [InlineData("", "pods", "Name,Ready,Status,Restarts,Age,IP,Node", """{"spec":{"containers":[{},{}]},"status":{"phase":"Running","podIP":"10.1.0.5","containerStatuses":[{"ready":true,"restartCount":2},{"ready":false,"restartCount":1}]}}""",
+        """["o","1/2","Running",3,"3h","10.1.0.5","<none>"]""")]
+    [InlineData("apps", "deployments", "Name,Ready,Up-to-date,Available,Age,Containers,Images,Selector",
+        """{"spec":{"replicas":3,"selector":{"matchLabels":{"app":"o"}},"template":{"spec":{"containers":[{"name":"a","image":"a:1"},{"name":"b","image":"b:2"}]}}},"status":{"readyReplicas":2,"updatedReplicas":3,"availableReplicas":2}}""",
+        """["o","2/3",3,2,"3h","a,b","a:1,b:2","app=o"]""")]
     [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "Name,Created At", "{}", """["o","2025-01-10T09:00:00Z"]""")]
     [InlineData("coordination.k8s.io", "leases", "Name,Age", "{}", """["o","3h"]""")]
     public void ForBuiltIn_RendersKubectlLikeColumns_ForResource(string group, string resource, string headers, string body, string cells)
@@ -29,6 +30,14 @@ public sealed class BuiltInColumnsTests
 
         Assert.Equal(headers, string.Join(",", table["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.GetValue<string>())));
         Assert.Equal(cells, TableJson.Cells(table));
+    }
+
+    [Fact]
+    public void ForBuiltIn_MarksWideColumnsWithPriority()
+    {
+        var columns = PrinterColumn.ForBuiltIn("apps", "deployments");
+
+        Assert.Equal(["Containers", "Images", "Selector"], columns.Where(c => c.Priority > 0).Select(c => c.Name));
     }
 
     [Fact]
