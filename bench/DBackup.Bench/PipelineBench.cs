@@ -37,6 +37,7 @@ internal static class PipelineBench
             }
         }
 
+        var loadBefore = LoadAverage();
         var work = Directory.CreateTempSubdirectory("dbackup-bench-").FullName;
         try
         {
@@ -58,7 +59,7 @@ internal static class PipelineBench
                 rows.Add(new Row(n, plain!, encrypted!, external!));
             }
 
-            var report = Report(rows);
+            var report = Report(rows, loadBefore, LoadAverage());
             Console.WriteLine(report);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await File.WriteAllTextAsync(output, report);
@@ -262,7 +263,10 @@ internal static class PipelineBench
         return bytes;
     }
 
-    private static string Report(List<Row> rows)
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string Report(List<Row> rows, string loadBefore, string loadAfter)
     {
         var sb = new StringBuilder();
         var cpu = File.Exists("/proc/cpuinfo")
@@ -279,7 +283,7 @@ internal static class PipelineBench
         sb.AppendLine("  the external pipe is timed only for `gzip -6 | openssl enc -aes-256-ctr -pbkdf2` over the finished tar file.");
         sb.AppendLine("- Peak live managed: max over the run (sampled every 5 ms) of the heap that survived the latest GC (sum of GenerationInfo.SizeAfterBytes);");
         sb.AppendLine("  peak allocated: max of GC.GetTotalMemory(false), which also counts garbage not yet collected (the gen0 budget).");
-        sb.AppendLine("- The machine is shared with other build/test work; times vary by +-20% between runs.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- The machine is shared with other build/test work: load average (1/5/15 min) {loadBefore} before, {loadAfter} after the run.");
         sb.AppendLine();
         sb.AppendLine("| objects | case | time s | MB/s | objects/s | tar MB | stored MB | peak live managed MB | peak allocated MB |");
         sb.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");

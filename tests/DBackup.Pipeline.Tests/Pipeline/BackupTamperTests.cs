@@ -145,6 +145,18 @@ public sealed class BackupTamperTests
     }
 
     [Fact]
+    public async Task Verify_PicksPreviousKeyByKeyId_FromRing()
+    {
+        var (payload, meta) = await WriteAsync(Key);
+        var ring = new KeyRing(PipelineSome.Key(100), Key, PipelineSome.Key(101));
+
+        var result = await new BackupReader(_ => Task.FromResult<Stream>(new MemoryStream(payload)), ring, meta).VerifyAsync(default);
+
+        Assert.Equal(Key.KeyId, result.KeyId);
+        Assert.Equal(300, result.Objects);
+    }
+
+    [Fact]
     public async Task Decrypt_WritesPlainTarGz_ThatVerifiesWithoutKey()
     {
         var (payload, meta) = await WriteAsync(Key);
