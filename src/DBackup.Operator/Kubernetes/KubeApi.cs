@@ -22,12 +22,30 @@ public sealed class KubeApi(k8s.Kubernetes client, TimeProvider? time = null)
 
     /// <summary>GETs a path (with query) and parses the JSON body.</summary>
     /// <exception cref="KubeApiException">The server answered with an error status after retries.</exception>
-    public async Task<JsonDocument> GetAsync(string pathAndQuery, CancellationToken cancellationToken)
+    public Task<JsonDocument> GetAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, pathAndQuery, null, cancellationToken);
+
+    /// <summary>POSTs (creates) an object and returns what the server stored.</summary>
+    /// <exception cref="KubeApiException">The server refused, e.g. 409 AlreadyExists or 422 Invalid.</exception>
+    public Task<JsonDocument> PostAsync(string pathAndQuery, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, pathAndQuery, body, cancellationToken);
+
+    /// <summary>PUTs (replaces) an object; the body must carry the resourceVersion it replaces.</summary>
+    /// <exception cref="KubeApiException">The server refused, e.g. 409 Conflict on a stale resourceVersion.</exception>
+    public Task<JsonDocument> PutAsync(string pathAndQuery, JsonNode body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, pathAndQuery, body, cancellationToken);
+
+    private async Task<JsonDocument> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(client.BaseUri, pathAndQuery));
+            using var request = new HttpRequestMessage(method, new Uri(client.BaseUri, pathAndQuery));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (body is not null)
+            {
+                request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+            }
+
             if (client.Credentials is not null)
             {
                 await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
@@ -38,9 +56,10 @@ public sealed class KubeApi(k8s.Kubernetes client, TimeProvider? time = null)
             {
                 response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             }
-            catch (HttpRequestException) when (attempt < MaxAttempts)
+            catch (HttpRequestException) when (attempt < MaxAttempts && method == HttpMethod.Get)
             {
-                // Connection resets and refused connections are transient for an API server behind a load balancer.
+                // Connection resets are transient for an API server behind a load balancer; only reads
+                // are repeated blindly, since a write may have been applied before the connection broke.
                 await DelayAsync(attempt, null, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -49,24 +68,29 @@ public sealed class KubeApi(k8s.Kubernetes client, TimeProvider? time = null)
             {
                 if (response.IsSuccessStatusCode)
                 {
-                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                    return await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
                 }
 
-                if (IsRetryable(response.StatusCode) && attempt < MaxAttempts)
+                if (IsRetryable(method, response.StatusCode) && attempt < MaxAttempts)
                 {
                     await DelayAsync(attempt, response.Headers.RetryAfter, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                throw await KubeApiException.FromResponseAsync(request.Method, pathAndQuery, response, cancellationToken).ConfigureAwait(false);
+                throw await KubeApiException.FromResponseAsync(method, pathAndQuery, response, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private static bool IsRetryable(HttpStatusCode code) =>
-        code is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
-            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
+    /// <summary>
+    /// Throttling is always safe to repeat: the server did nothing. Server errors are repeated for
+    /// reads only, because a failed write may still have been applied.
+    /// </summary>
+    private static bool IsRetryable(HttpMethod method, HttpStatusCode code) =>
+        code == HttpStatusCode.TooManyRequests
+        || (method == HttpMethod.Get && code is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout);
 
     private Task DelayAsync(int attempt, RetryConditionHeaderValue? retryAfter, CancellationToken cancellationToken)
     {
