@@ -33,7 +33,7 @@ internal sealed partial class ApiObjects
                 throw ApiErrors.Conflict(rt.Group, rt.Plural, name, ApiErrors.ModifiedMessage);
             if (meta.Str("name") != name) throw ApiErrors.BadRequest($"the name of the object ({meta.Str("name")}) does not match the name on the URL ({name})");
             CheckTypeMeta(rt, version, patched);
-            if (attempt == 0) fields?.Check(rt, version, patched, patch: true);
+            if (subresource is null) (attempt == 0 ? fields ?? FieldCheck.Silent : FieldCheck.Silent).Check(rt, version, patched, patch: true);
             CheckNamespace(rt, ns, meta);
             var updated = subresource switch
             {

@@ -27,7 +27,7 @@ internal sealed partial class ApiObjects(ServerContext server)
     public JsonObject Create(ResourceType rt, string version, string ns, JsonObject obj, bool dryRun, FieldCheck? fields = null)
     {
         CheckTypeMeta(rt, version, obj);
-        fields?.Check(rt, version, obj, patch: false);
+        (fields ?? FieldCheck.Silent).Check(rt, version, obj, patch: false);
         var meta = obj.Meta();
         CheckNamespace(rt, ns, meta);
         var generate = string.IsNullOrEmpty(meta.Str("name")) ? meta.Str("generateName") : null;
@@ -73,7 +73,7 @@ internal sealed partial class ApiObjects(ServerContext server)
     public JsonObject Update(ResourceType rt, string version, string ns, string name, JsonObject obj, bool dryRun, string? subresource = null, FieldCheck? fields = null)
     {
         CheckTypeMeta(rt, version, obj);
-        fields?.Check(rt, version, obj, patch: false);
+        if (subresource is null) (fields ?? FieldCheck.Silent).Check(rt, version, obj, patch: false);
         var meta = obj.Meta();
         if (meta.Str("name") is { } bodyName && bodyName != name)
             throw ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");

@@ -9,6 +9,9 @@ namespace DBackup.DevCluster.Resources;
 /// </summary>
 internal sealed class FieldCheck(string? mode)
 {
+    /// <summary>What writes from inside the server (controllers) use: prune silently.</summary>
+    public static FieldCheck Silent => new("Ignore");
+
     public List<string> Warnings { get; } = [];
 
     public static FieldCheck Parse(string? mode) => mode switch
@@ -17,11 +20,13 @@ internal sealed class FieldCheck(string? mode)
         _ => throw ApiErrors.BadRequest($"fieldValidation: Unsupported value: \"{mode}\": supported values: \"Ignore\", \"Strict\", \"Warn\""),
     };
 
+    /// <summary>Reports unknown fields per the mode, then prunes those of built-in layouts and ObjectMeta (schemas prune the rest later).</summary>
     public void Check(ResourceType rt, string version, JsonObject obj, bool patch)
     {
-        if (mode == "Ignore" || rt.Version(version)?.Schema is not { } schema) return;
-        var unknown = schema.UnknownFields(obj);
-        if (unknown.Count == 0) return;
+        var unknown = rt.Version(version)?.Schema is { } schema ? schema.UnknownFields(obj).ToList() : [];
+        unknown.AddRange(BuiltInShapes.Prune(rt, obj));
+        unknown = unknown.Distinct().Order(StringComparer.Ordinal).ToList();
+        if (mode == "Ignore" || unknown.Count == 0) return;
         var list = string.Join(", ", unknown.Select(u => $"unknown field \"{u}\""));
         if (mode == "Strict")
         {

@@ -76,7 +76,7 @@ internal sealed class WatchHandler(ServerContext server, Func<HttpContext, int?>
         }
         catch (WatchStream.LimitReachedException)
         {
-            ctx.Abort();
+            // Fault injection: the server closes the stream after N events, as a restarting apiserver would.
         }
     }
 

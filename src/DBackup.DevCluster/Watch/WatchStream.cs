@@ -11,7 +11,7 @@ internal sealed class WatchStream(HttpContext ctx, ResourceType rt, string versi
 {
     private int _sent;
 
-    /// <summary>Thrown when fault injection says the connection must drop now.</summary>
+    /// <summary>Thrown once the fault-injected number of events has been sent: the stream ends there.</summary>
     internal sealed class LimitReachedException : Exception;
 
     public async Task<long> SendAsync(StoreEvent e)
@@ -22,7 +22,7 @@ internal sealed class WatchStream(HttpContext ctx, ResourceType rt, string versi
 
     public async Task SendAsync(string type, StoredObject o)
     {
-        if (limit is { } max && _sent >= max) throw new LimitReachedException();
+        if (limit is <= 0) throw new LimitReachedException();
         _sent++;
         if (toTable is not null)
         {
@@ -39,6 +39,7 @@ internal sealed class WatchStream(HttpContext ctx, ResourceType rt, string versi
         {
             await WatchHandler.WriteLineAsync(ctx, type, w => w.WriteRawValue(o.Utf8, skipInputValidation: true)).ConfigureAwait(false);
         }
+        if (limit is { } max && _sent >= max) throw new LimitReachedException();
     }
 
     /// <summary>A BOOKMARK carries only kind, apiVersion and metadata.resourceVersion (plus the initial-events-end marker).</summary>

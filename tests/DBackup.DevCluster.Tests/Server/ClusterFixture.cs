@@ -59,6 +59,18 @@ internal static class Some
         throw new Xunit.Sdk.XunitException("the call was expected to fail but succeeded");
     }
 
+    /// <summary>Sends raw JSON, for bodies the typed client cannot express (unknown fields, wrong types).</summary>
+    public static async Task<(int Code, System.Text.Json.Nodes.JsonObject? Body, HttpResponseMessage Response)> SendAsync(DevCluster cluster, HttpMethod method, string path, string? json = null, string contentType = "application/json")
+    {
+        using var http = new HttpClient { BaseAddress = cluster.Url };
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, System.Text.Encoding.UTF8, contentType);
+        var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length > 0 ? System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonObject : null;
+        return ((int)response.StatusCode, body, response);
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds (controllers act asynchronously) or 10 s pass.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
     {

@@ -224,4 +224,43 @@ public sealed class ObjectSemanticsTests(ClusterFixture fx) : IClassFixture<Clus
         Assert.Null(role.Metadata.NamespaceProperty);
         Assert.StartsWith("system:test-", role.Metadata.Name);
     }
+
+    [Fact]
+    public async Task Create_DropsUnknownFieldsAndWarns_ForBuiltInsByDefault()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, body, response) = await Some.SendAsync(fx.Cluster, HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typo","bogusMeta":1},"dataa":{"k":"v"},"data":{"k":"v"}}""");
+
+        Assert.Equal(201, code);
+        Assert.Null(body!["dataa"]);
+        Assert.Null(body["metadata"]!["bogusMeta"]);
+        Assert.Equal("v", body["data"]!["k"]!.GetValue<string>());
+        Assert.Contains("299 - \"unknown field \\\"dataa\\\"\"", response.Headers.GetValues("Warning"));
+    }
+
+    [Fact]
+    public async Task Create_Returns400_ForBuiltInUnknownFieldWhenStrict()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, body, _) = await Some.SendAsync(fx.Cluster, HttpMethod.Post, $"/api/v1/namespaces/{ns}/configmaps?fieldValidation=Strict",
+            """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typo"},"dataa":{"k":"v"}}""");
+
+        Assert.Equal(400, code);
+        Assert.Equal("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"dataa\"", body!["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_Returns400_WhenFieldHasWrongJsonType()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, body, _) = await Some.SendAsync(fx.Cluster, HttpMethod.Post, $"/api/v1/namespaces/{ns}/secrets",
+            """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"stringData":{"x":true}}""");
+
+        Assert.Equal(400, code);
+        Assert.Equal("BadRequest", body!["reason"]!.GetValue<string>());
+    }
 }
