@@ -10,7 +10,7 @@ namespace DBackup.DevCluster.Schema;
 /// additionalProperties, x-kubernetes-*) drives pruning and defaulting; the value validations
 /// (enum, pattern, bounds, allOf/anyOf/oneOf/not) only drive validation, as in apiextensions.
 /// </summary>
-internal sealed class SchemaNode
+internal sealed partial class SchemaNode
 {
     public string? Type { get; private init; }
     public bool Nullable { get; private init; }
@@ -116,8 +116,7 @@ internal sealed class SchemaNode
         if (Str(o, "pattern") is { } pattern)
         {
             s.PatternText = pattern;
-            // Go's RE2 and .NET agree on the patterns CRDs use in practice; a timeout guards backtracking.
-            s.Pattern = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            s.Pattern = CompilePattern(pattern);
         }
 
         AddSchemas(o["allOf"], s.AllOf);
@@ -130,6 +129,27 @@ internal sealed class SchemaNode
 
         return s;
     }
+
+    /// <summary>
+    /// Compiles an RE2 pattern with .NET: the syntax CRDs use is shared, RE2's <c>(?P&lt;name&gt;</c>
+    /// groups and <c>\pL</c> classes are translated, and a pattern .NET still cannot read is not
+    /// enforced rather than breaking the whole CRD. A timeout guards against backtracking.
+    /// </summary>
+    private static Regex? CompilePattern(string pattern)
+    {
+        var translated = Re2Translation().Replace(pattern.Replace("(?P<", "(?<", StringComparison.Ordinal), @"\p{$1}");
+        try
+        {
+            return new Regex(translated, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"(?<!\\)\\p([A-Z])")]
+    private static partial Regex Re2Translation();
 
     private static void AddStrings(JsonNode? node, List<string> into)
     {
