@@ -7,12 +7,13 @@ using YamlDotNet.RepresentationModel;
 namespace DBackup.Operator.Manifests;
 
 /// <summary>
-/// Converts YAML nodes to JSON the way an API server would see them: quoted scalars are strings,
-/// plain scalars follow the YAML 1.2 core schema (null, true/false, integers, floats, else string).
+/// Converts YAML nodes to JSON the way kubectl reads them (sigs.k8s.io/yaml over go-yaml v2, YAML 1.1 rules):
+/// quoted scalars are strings; plain <c>yes</c>/<c>no</c>/<c>on</c>/<c>off</c> are booleans, <c>0644</c> is octal
+/// (420, as in <c>defaultMode</c>), <c>1_000</c> is 1000; timestamps stay strings.
 /// </summary>
 /// <remarks>
-/// YAML 1.1 words such as <c>yes</c>/<c>on</c> stay strings, which is what most manifests mean by them.
-/// Aliases are expanded; the node budget stops "billion laughs" documents.
+/// Integers beyond 64 bits keep their exact digits rather than becoming floats.
+/// Aliases and merge keys are expanded; the node budget stops "billion laughs" documents.
 /// </remarks>
 internal static partial class YamlJson
 {
@@ -138,43 +139,28 @@ internal static partial class YamlJson
         {
             case "" or "~" or "null" or "Null" or "NULL":
                 return null;
-            case "true" or "True" or "TRUE":
+            case "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "y" or "Y" or "on" or "On" or "ON":
                 return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
+            case "false" or "False" or "FALSE" or "no" or "No" or "NO" or "n" or "N" or "off" or "Off" or "OFF":
                 return JsonValue.Create(false);
         }
 
-        if (JsonNumber().IsMatch(text))
+        if (JsonNumber().IsMatch(text) && !LeadingZero().IsMatch(text))
         {
             return JsonNode.Parse(text);
         }
 
-        if (DecimalInteger().IsMatch(text)
-            && decimal.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        // Like Go's strconv.ParseInt(s, 0, 64) on the text without '_', which is what kubectl's YAML reader does.
+        var plain = text.Replace("_", string.Empty, StringComparison.Ordinal);
+        var negative = plain.StartsWith('-');
+        var digits = plain.TrimStart('-', '+');
+        if (plain.Length > 0 && plain.IndexOfAny(['-', '+'], 1) < 0 && ParseInteger(digits) is { } value)
         {
-            return JsonValue.Create(integer);
+            return JsonValue.Create(negative ? -value : value);
         }
 
-        if (text.StartsWith("0x", StringComparison.Ordinal)
-            && long.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) && hex >= 0)
-        {
-            return JsonValue.Create(hex);
-        }
-
-        if (text.StartsWith("0o", StringComparison.Ordinal) && text.Length > 2 && text[2..].All(c => c is >= '0' and <= '7'))
-        {
-            try
-            {
-                return JsonValue.Create(System.Convert.ToInt64(text[2..], 8));
-            }
-            catch (OverflowException)
-            {
-                return JsonValue.Create(text);
-            }
-        }
-
-        if (YamlFloat().IsMatch(text)
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        if (YamlFloat().IsMatch(plain)
+            && double.TryParse(plain, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
         {
             return JsonValue.Create(number);
         }
@@ -182,11 +168,32 @@ internal static partial class YamlJson
         return JsonValue.Create(text);
     }
 
+    private static long? ParseInteger(string digits)
+    {
+        try
+        {
+            return digits switch
+            {
+                ['0', 'x' or 'X', .. var hex] when hex.Length > 0 && hex.All(char.IsAsciiHexDigit) => System.Convert.ToInt64(hex, 16),
+                ['0', 'o' or 'O', .. var oct] when oct.Length > 0 && oct.All(c => c is >= '0' and <= '7') => System.Convert.ToInt64(oct, 8),
+                ['0', 'b' or 'B', .. var bin] when bin.Length > 0 && bin.All(c => c is '0' or '1') => System.Convert.ToInt64(bin, 2),
+                ['0', .. var oct] when oct.Length > 0 && oct.All(c => c is >= '0' and <= '7') => System.Convert.ToInt64(oct, 8),
+                _ when digits.Length > 0 && digits.All(char.IsAsciiDigit) && (digits.Length == 1 || digits[0] != '0') =>
+                    long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture),
+                _ => null,
+            };
+        }
+        catch (Exception ex) when (ex is OverflowException or FormatException)
+        {
+            return null;
+        }
+    }
+
     [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")]
     private static partial Regex JsonNumber();
 
-    [GeneratedRegex(@"^[-+]?[0-9]+$")]
-    private static partial Regex DecimalInteger();
+    [GeneratedRegex(@"^-?0[0-9]")]
+    private static partial Regex LeadingZero();
 
     [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
     private static partial Regex YamlFloat();

@@ -99,10 +99,14 @@ internal static class YamlWriter
 
         // Plain style only when a reader would resolve the text back to a string; the emitter itself
         // switches to quotes for text that cannot be plain (leading '-', ': ', '#', ...).
-        return YamlJson.IsNonStringPlain(text)
+        return YamlJson.IsNonStringPlain(text) || AmbiguousForOtherReaders(text)
             ? new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.DoubleQuoted, false, true)
             : new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Any, true, true);
     }
+
+    // Words that some YAML reader (1.2 core, or a merge-aware one) would not take as a plain string.
+    private static bool AmbiguousForOtherReaders(string text) =>
+        text is "<<" or "=" || text.TrimStart('-', '+').ToLowerInvariant() is ".inf" or ".nan" || text.StartsWith("0o", StringComparison.OrdinalIgnoreCase);
 
     private static bool HasTrailingOrLeadingSpaceLines(string text) =>
         text.StartsWith(' ') || text.Split('\n').Any(line => line.EndsWith(' ') || line.EndsWith('\t') || line.Contains('\r', StringComparison.Ordinal));

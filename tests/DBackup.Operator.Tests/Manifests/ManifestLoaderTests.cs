@@ -42,8 +42,9 @@ public sealed class ManifestLoaderTests
               port: "8080"
               enabled: "true"
               empty: ""
-              yes: yes
+              quotedYes: "yes"
               version: '1.10'
+              date: 2026-01-01
               multi: |
                 line one
                 line two
@@ -52,7 +53,11 @@ public sealed class ManifestLoaderTests
               ratio: 0.5
               big: 12345678901234567890
               hex: 0x1F
-              on: true
+              defaultMode: 0644
+              nine: 09
+              under: 1_000
+              on: yes
+              off: Off
               nothing: null
               tilde: ~
             """;
@@ -62,11 +67,12 @@ public sealed class ManifestLoaderTests
         var data = obj["data"]!.AsObject();
         Assert.All(data, p => Assert.Equal(JsonValueKind.String, p.Value!.GetValueKind()));
         Assert.Equal("8080", (string?)data["port"]);
-        Assert.Equal("yes", (string?)data["yes"]);
+        Assert.Equal("yes", (string?)data["quotedYes"]);
+        Assert.Equal("2026-01-01", (string?)data["date"]);
         Assert.Equal("1.10", (string?)data["version"]);
         Assert.Equal("line one\nline two\n", (string?)data["multi"]);
         var spec = obj["spec"]!.AsObject();
-        Assert.Equal("""{"replicas":3,"ratio":0.5,"big":12345678901234567890,"hex":31,"on":true,"nothing":null,"tilde":null}""", spec.ToJsonString());
+        Assert.Equal("""{"replicas":3,"ratio":0.5,"big":12345678901234567890,"hex":31,"defaultMode":420,"nine":9,"under":1000,"on":true,"off":false,"nothing":null,"tilde":null}""", spec.ToJsonString());
     }
 
     [Fact]
@@ -208,7 +214,7 @@ public sealed class ManifestLoaderTests
         var original = JsonNode.Parse("""
             {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"r","labels":{}},
              "data":{"port":"8080","bool":"true","null":"null","empty":"","dash":"- item","colon":"a: b","hash":"#x",
-               "multi":"line1\nline2\n","trailing":"x \ny","float":"1.5","octal":"0o17","star":"*a","quote":"it's \"q\""},
+               "multi":"line1\nline2\n","trailing":"x \ny","float":"1.5","octal":"0o17","mode":"0644","yes":"yes","off":"Off","inf":".inf","merge":"<<","star":"*a","quote":"it's \"q\""},
              "spec":{"n":1,"f":2.5,"b":false,"z":null,"list":[1,"1",[]]}}
             """)!;
 
