@@ -135,8 +135,15 @@ internal sealed class CrdController(ApiObjects objects)
                 v["schema"]?["openAPIV3Schema"] is { } s ? StructuralSchema.FromOpenApiV3(s) : null,
                 v))
             .ToList();
+        // 1.32 selectableFields (per version; the storage version's set is used for all versions here).
+        var storage = ((JsonArray)spec["versions"]!).OfType<JsonObject>().FirstOrDefault(v => v["storage"]?.GetValue<bool>() == true);
+        var selectable = (storage?["selectableFields"] as JsonArray)?.OfType<JsonObject>()
+            .Select(f => f.Str("jsonPath")?.TrimStart('.'))
+            .Where(p => !string.IsNullOrEmpty(p))
+            .ToDictionary(p => p!, p => p!, StringComparer.Ordinal) ?? new Dictionary<string, string>(StringComparer.Ordinal);
         return new ResourceType
         {
+            SelectableFields = selectable,
             Group = spec.Str("group")!,
             Plural = names.Str("plural")!,
             Singular = names.Str("singular") ?? names.Str("kind")!.ToLowerInvariant(),

@@ -21,7 +21,7 @@ internal sealed partial class ApiHandler
     {
         var q = ctx.Request.Query;
         var labels = LabelSelector.Parse(q["labelSelector"]);
-        var fields = FieldSelector.Parse(q["fieldSelector"]);
+        var fields = FieldSelector.Parse(q["fieldSelector"], rt);
         var rv = q["resourceVersion"].FirstOrDefault() ?? "";
         var match = q["resourceVersionMatch"].FirstOrDefault() ?? "";
         var cont = q["continue"].FirstOrDefault() ?? "";
@@ -56,7 +56,7 @@ internal sealed partial class ApiHandler
         try
         {
             page = server.Store.List(rt.Key, rt.Namespaced ? ns : "", at, after,
-                o => labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name), limit);
+                o => labels.Matches(o.Labels) && fields.Matches(o), limit);
         }
         catch (StoreException e) when (e.Failure == StoreFailure.TooOld)
         {

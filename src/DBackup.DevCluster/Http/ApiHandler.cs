@@ -116,8 +116,8 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
     {
         var request = await ReadDeleteRequestAsync(ctx, dryRun).ConfigureAwait(false);
         var labels = LabelSelector.Parse(ctx.Request.Query["labelSelector"]);
-        var fields = FieldSelector.Parse(ctx.Request.Query["fieldSelector"]);
-        var deleted = objects.DeleteCollection(rt, version, ns, o => labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name), request);
+        var fields = FieldSelector.Parse(ctx.Request.Query["fieldSelector"], rt);
+        var deleted = objects.DeleteCollection(rt, version, ns, o => labels.Matches(o.Labels) && fields.Matches(o), request);
         var list = new JsonObject
         {
             ["kind"] = rt.ListKind,

@@ -88,34 +88,3 @@ internal sealed class LabelSelector
     private static ApiException Bad(string text, string? why = null) =>
         ApiErrors.BadRequest($"unable to parse requirement: {why ?? $"found '{text}', expected: valid label selector"}");
 }
-
-/// <summary>fieldSelector: metadata.name and metadata.namespace with =, == and !=, as every resource supports.</summary>
-internal sealed class FieldSelector
-{
-    private readonly List<(string Field, string Value, bool Equal)> _terms = [];
-
-    public bool IsEmpty => _terms.Count == 0;
-
-    /// <summary>The name a `metadata.name=` term pins, which lets a watch on one object skip the rest.</summary>
-    public string? Name => _terms.FirstOrDefault(t => t.Field == "metadata.name" && t.Equal).Value;
-
-    public bool Matches(string ns, string name) => _terms.TrueForAll(t =>
-        (t.Field == "metadata.name" ? name : ns) == t.Value == t.Equal);
-
-    public static FieldSelector Parse(string? text)
-    {
-        var selector = new FieldSelector();
-        if (string.IsNullOrWhiteSpace(text)) return selector;
-        foreach (var term in text.Split(','))
-        {
-            var op = term.Contains("!=", StringComparison.Ordinal) ? "!=" : term.Contains("==", StringComparison.Ordinal) ? "==" : "=";
-            var i = term.IndexOf(op, StringComparison.Ordinal);
-            if (i < 0) throw ApiErrors.BadRequest($"invalid selector: '{text}'; can't understand '{term}'");
-            var field = term[..i].Trim();
-            if (field is not ("metadata.name" or "metadata.namespace"))
-                throw ApiErrors.BadRequest($"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
-            selector._terms.Add((field, term[(i + op.Length)..].Trim(), op != "!="));
-        }
-        return selector;
-    }
-}

@@ -39,6 +39,9 @@ internal sealed class ResourceType
     /// <summary>DELETE answers with the object rather than a Success Status (registry ReturnDeletedObject).</summary>
     public bool ReturnDeletedObject { get; init; }
     public ResourceBehavior Behavior { get; init; } = ResourceBehavior.None;
+    /// <summary>Extra fieldSelector fields (beyond metadata.name/namespace) mapped to dotted JSON paths.</summary>
+    public IReadOnlyDictionary<string, string> SelectableFields { get; init; } = new Dictionary<string, string>();
+
     /// <summary>For custom resources: the CRD's name, to refuse writes while it terminates.</summary>
     public string? CrdName { get; init; }
 

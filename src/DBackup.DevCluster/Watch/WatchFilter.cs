@@ -10,7 +10,7 @@ namespace DBackup.DevCluster.Watch;
 internal sealed class WatchFilter(string ns, LabelSelector labels, FieldSelector fields)
 {
     public bool Matches(StoredObject o) =>
-        (ns.Length == 0 || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name);
+        (ns.Length == 0 || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o);
 
     /// <summary>The wire type to send for <paramref name="e"/>, or null to skip it.</summary>
     public string? Translate(StoreEvent e)

@@ -18,7 +18,7 @@ internal sealed class WatchHandler(ServerContext server, Func<HttpContext, int?>
     public async Task ServeAsync(HttpContext ctx, ResourceType rt, string version, string ns)
     {
         var q = ctx.Request.Query;
-        var filter = new WatchFilter(rt.Namespaced ? ns : "", LabelSelector.Parse(q["labelSelector"]), FieldSelector.Parse(q["fieldSelector"]));
+        var filter = new WatchFilter(rt.Namespaced ? ns : "", LabelSelector.Parse(q["labelSelector"]), FieldSelector.Parse(q["fieldSelector"], rt));
         var rv = q["resourceVersion"].FirstOrDefault() ?? "";
         var bookmarks = ApiHandler.IsTrue(q["allowWatchBookmarks"]);
         var initialEnd = ApiHandler.IsTrue(q["sendInitialEvents"]);

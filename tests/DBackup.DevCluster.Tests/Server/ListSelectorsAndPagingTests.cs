@@ -145,4 +145,47 @@ public sealed class ListSelectorsAndPagingTests(ClusterFixture fx) : IClassFixtu
 
         Assert.Equal(422, code);
     }
+
+    [Fact]
+    public async Task List_FiltersEventsByInvolvedObject_LikeKubectlDescribe()
+    {
+        var ns = await fx.NamespaceAsync();
+        foreach (var (name, target) in new[] { ("e1", "a"), ("e2", "b") })
+        {
+            await fx.Client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+            {
+                Metadata = new V1ObjectMeta { Name = name },
+                InvolvedObject = new V1ObjectReference { Kind = "ConfigMap", Name = target, NamespaceProperty = ns },
+                Reason = "Test",
+                Type = "Normal",
+            }, ns);
+        }
+
+        var events = await fx.Client.CoreV1.ListNamespacedEventAsync(ns, fieldSelector: $"involvedObject.name=b,involvedObject.kind=ConfigMap,involvedObject.namespace={ns},type=Normal");
+
+        Assert.Equal("e2", Assert.Single(events.Items).Metadata.Name);
+    }
+
+    [Fact]
+    public async Task List_Returns400_WhenFieldIsNotSelectable()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: "data.k=v"));
+
+        Assert.Equal(400, code);
+        Assert.Equal("\"data.k\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"", status!.Message);
+    }
+
+    [Fact]
+    public async Task List_FiltersSecretsByType()
+    {
+        var ns = await fx.NamespaceAsync();
+        await fx.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "opaque" } }, ns);
+        await fx.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "docker" }, Type = "kubernetes.io/dockerconfigjson", Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = "{}"u8.ToArray() } }, ns);
+
+        var secrets = await fx.Client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: "type=Opaque");
+
+        Assert.Equal("opaque", Assert.Single(secrets.Items).Metadata.Name);
+    }
 }
