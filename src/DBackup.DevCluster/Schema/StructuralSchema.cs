@@ -34,6 +34,19 @@ internal sealed class StructuralSchema
     }
 
     /// <summary>
+    /// The structural-schema errors a real apiserver rejects a v1 CRD with, e.g.
+    /// <c>spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields</c>;
+    /// empty when the schema is structural. Sorted like the apiserver sorts them.
+    /// </summary>
+    /// <param name="schema">The openAPIV3Schema node.</param>
+    /// <param name="path">Its field path, e.g. <c>spec.versions[0].schema.openAPIV3Schema</c>.</param>
+    public static IReadOnlyList<FieldError> ValidateStructural(JsonNode schema, string path)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return StructuralChecks.Validate(schema, path ?? "");
+    }
+
+    /// <summary>
     /// Prunes, defaults and validates <paramref name="obj"/> in place, in the apiserver's order
     /// (prune, drop non-defaultable non-nullable nulls, default, validate).
     /// </summary>
@@ -51,8 +64,8 @@ internal sealed class StructuralSchema
         }
 
         Prune(obj, _root, "", null, isRoot: true);
-        PruneNulls(obj, _root);
-        ApplyDefaults(obj, _root);
+        Defaulting.PruneNulls(obj, _root);
+        Defaulting.Apply(obj, _root);
         new SchemaValidator(errors).ValidateRoot(obj, _root);
         return errors;
     }
@@ -79,8 +92,8 @@ internal sealed class StructuralSchema
         var holder = new JsonObject { ["status"] = status };
         var wrapper = WrapperFor("status", statusSchema);
         Prune(holder, wrapper, "", null, isRoot: false);
-        PruneNulls(holder, wrapper);
-        ApplyDefaults(holder, wrapper);
+        Defaulting.PruneNulls(holder, wrapper);
+        Defaulting.Apply(holder, wrapper);
         if (holder.TryGetPropertyValue("status", out var result))
         {
             holder.Remove("status");
@@ -157,89 +170,6 @@ internal sealed class StructuralSchema
                 for (var i = 0; i < a.Count; i++)
                 {
                     Prune(a[i], s?.Items, $"{path}[{i}]", unknown, false, keepUnknown);
-                }
-
-                break;
-        }
-    }
-
-    private static SchemaNode? SchemaForField(string key, SchemaNode? s) =>
-        s is null ? null : s.Properties.TryGetValue(key, out var p) ? p : s.AdditionalProperties;
-
-    private static void PruneNulls(JsonNode? x, SchemaNode? s)
-    {
-        switch (x)
-        {
-            case JsonObject o:
-                foreach (var (key, value) in o.ToList())
-                {
-                    var schema = SchemaForField(key, s);
-                    if (value is null && schema is { Nullable: false, Default: null })
-                    {
-                        o.Remove(key);
-                    }
-                    else
-                    {
-                        PruneNulls(value, schema);
-                    }
-                }
-
-                break;
-            case JsonArray a:
-                foreach (var item in a)
-                {
-                    PruneNulls(item, s?.Items);
-                }
-
-                break;
-        }
-    }
-
-    private static void ApplyDefaults(JsonNode? x, SchemaNode? s)
-    {
-        if (s is null)
-        {
-            return;
-        }
-
-        switch (x)
-        {
-            case JsonObject o:
-                foreach (var (key, prop) in s.Properties)
-                {
-                    if (prop.Default is not null && (!o.ContainsKey(key) || (o[key] is null && !prop.Nullable)))
-                    {
-                        o[key] = prop.Default.DeepClone();
-                    }
-                }
-
-                foreach (var (key, value) in o.ToList())
-                {
-                    if (s.Properties.TryGetValue(key, out var prop))
-                    {
-                        ApplyDefaults(value, prop);
-                    }
-                    else if (s.AdditionalProperties is { } ap)
-                    {
-                        if (value is null && !ap.Nullable && ap.Default is not null)
-                        {
-                            o[key] = ap.Default.DeepClone();
-                        }
-
-                        ApplyDefaults(o[key], ap);
-                    }
-                }
-
-                break;
-            case JsonArray a when s.Items is { } items:
-                for (var i = 0; i < a.Count; i++)
-                {
-                    if (a[i] is null && !items.Nullable && items.Default is not null)
-                    {
-                        a[i] = items.Default.DeepClone();
-                    }
-
-                    ApplyDefaults(a[i], items);
                 }
 
                 break;
