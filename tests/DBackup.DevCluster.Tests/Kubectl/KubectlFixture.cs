@@ -3,6 +3,7 @@ namespace DBackup.DevCluster.Tests.Kubectl;
 /// <summary>One DevCluster for all kubectl smoke tests, with the Widget CRD installed.</summary>
 public sealed class KubectlFixture : IAsyncLifetime
 {
+    private readonly string _cacheDirectory = Path.Combine(Path.GetTempPath(), "devcluster-kubectl-cache-" + Guid.NewGuid().ToString("N"));
     private DevCluster? _cluster;
 
     internal DevCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not started");
@@ -12,7 +13,7 @@ public sealed class KubectlFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await DevCluster.StartAsync();
-        Kubectl = new KubectlRunner(_cluster.KubeconfigPath);
+        Kubectl = new KubectlRunner(_cluster.KubeconfigPath, _cacheDirectory);
         if (KubectlRunner.SkipReason is null)
         {
             await Kubectl.OkAsync("apply -f -", Manifests.WidgetCrd);
@@ -27,10 +28,9 @@ public sealed class KubectlFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
 
-        var cache = Path.Combine(Path.GetTempPath(), "devcluster-kubectl-cache-" + Environment.ProcessId);
-        if (Directory.Exists(cache))
+        if (Directory.Exists(_cacheDirectory))
         {
-            Directory.Delete(cache, recursive: true);
+            Directory.Delete(_cacheDirectory, recursive: true);
         }
     }
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace DBackup.DevCluster.Tests.Kubectl;
 
 /// <summary>Runs the real kubectl against a kubeconfig, each invocation bounded by a timeout.</summary>
-internal sealed class KubectlRunner(string kubeconfigPath)
+internal sealed class KubectlRunner(string kubeconfigPath, string cacheDirectory)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
@@ -75,8 +75,8 @@ internal sealed class KubectlRunner(string kubeconfigPath)
             info.ArgumentList.Add(arg);
         }
 
-        // Keep kubectl's discovery cache per test run, not in the user's home.
-        info.Environment["KUBECACHEDIR"] = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "devcluster-kubectl-cache-" + Environment.ProcessId);
+        // Keep kubectl's discovery cache per cluster, not in the user's home.
+        info.Environment["KUBECACHEDIR"] = cacheDirectory;
         info.Environment["HOME"] = System.IO.Path.GetTempPath();
         return info;
     }
