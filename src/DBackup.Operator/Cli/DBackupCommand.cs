@@ -76,6 +76,7 @@ public static class DBackupCommand
             ExportCommand.Create(context),
             RekeyCommand.Create(context),
             DevClusterCommand.Create(context),
+            DemoCommand.Create(context),
         };
         return root;
     }

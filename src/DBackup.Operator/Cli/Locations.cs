@@ -66,14 +66,17 @@ internal static class Locations
             throw new CliException($"{file} is a folder; give a backup file (see 'dbackup list {file}')");
         }
 
-        if (full.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal))
+        var viaMeta = full.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal);
+        if (viaMeta)
         {
             full = full[..^BackupName.MetaSuffix.Length];
         }
 
         if (!File.Exists(full))
         {
-            throw new CliException($"{file}: no such file");
+            throw new CliException(viaMeta && File.Exists(full + BackupName.MetaSuffix)
+                ? $"{file}: the payload {Path.GetFileName(full)} it describes is missing"
+                : $"{file}: no such file");
         }
 
         var folder = Path.GetDirectoryName(full)!;

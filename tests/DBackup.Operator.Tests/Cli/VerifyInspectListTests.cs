@@ -78,6 +78,18 @@ public sealed class VerifyInspectListTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_SaysPayloadIsMissing_WhenOnlyMetaJsonIsLeft()
+    {
+        var (payload, key, _) = await PackEncryptedAsync();
+        File.Delete(payload);
+
+        var run = await _cli.RunAsync("verify", payload + ".meta.json", "--key-file", key);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("is missing", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Inspect_ShowsMetaButNotManifest_WhenKeyIsMissing()
     {
         var (payload, _, keyId) = await PackEncryptedAsync();
