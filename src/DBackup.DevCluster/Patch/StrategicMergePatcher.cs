@@ -186,7 +186,7 @@ internal static class StrategicMergePatcher
             }
             else if (matches.Count > 0)
             {
-                MergeMap(matches[0], patchItem, path, keys);
+                MergeMap(matches[0], Without(patchItem, PatchDirective), path, keys);
             }
             else
             {

@@ -34,6 +34,8 @@ public sealed class StrategicMergePatchTests
         "spec.template.spec.containers[0].ports", """[{"containerPort":80,"name":"http","protocol":"TCP"},{"containerPort":81}]""")]
     [InlineData("""{"spec":{"template":{"spec":{"containers":[{"name":"app","volumeMounts":[{"mountPath":"/data","readOnly":true}]}]}}}}""",
         "spec.template.spec.containers[0].volumeMounts", """[{"mountPath":"/data","name":"data","readOnly":true}]""")]
+    [InlineData("""{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","$patch":"merge","image":"side:2"}]}}}}""",
+        "spec.template.spec.containers[1]", """{"name":"sidecar","image":"side:2"}""")]
     // Lists without a strategy (args, tolerations) are replaced.
     [InlineData("""{"spec":{"template":{"spec":{"containers":[{"name":"app","args":["--z"]}]}}}}""",
         "spec.template.spec.containers[0].args", """["--z"]""")]
