@@ -14,6 +14,7 @@ internal static class BuiltInColumns
     {
         ("", "configmaps") => [Computed("Data", "string", o => Count(o["data"]) + Count(o["binaryData"])), Age()],
         ("", "secrets") => [Computed("Type", "string", o => Str(o["type"])), Computed("Data", "string", o => Count(o["data"])), Age()],
+        ("", "events") => EventColumns.All,
         ("", "namespaces") => [Computed("Status", "string", o => Str(o["status"]?["phase"])), Age()],
         ("", "serviceaccounts") => [Computed("Secrets", "string", o => Count(o["secrets"])), Age()],
         ("", "services") =>

@@ -9,7 +9,8 @@ namespace DBackup.DevCluster.Tables;
 /// <c>Accept: application/json;as=Table;v=v1;g=meta.k8s.io</c>.
 /// </summary>
 /// <remarks>
-/// Mirrors apiextensions' tableconvertor: a <c>Name</c> column first, then the given columns;
+/// Mirrors apiextensions' tableconvertor: a <c>Name</c> column first (unless a computed built-in
+/// column already has format <c>name</c>, as events' wide-only Name column does), then the given columns;
 /// <c>date</c> cells become ages (<c>5m</c>) on the server, missing values become null cells
 /// (kubectl prints <c>&lt;none&gt;</c>), <c>string</c> cells print the first JSONPath match.
 /// </remarks>
@@ -78,10 +79,12 @@ internal static class TableConverter
 
     private static JsonArray ColumnDefinitions(IReadOnlyList<PrinterColumn> columns)
     {
-        var defs = new JsonArray
+        var defs = new JsonArray();
+        if (!HasOwnNameColumn(columns))
         {
-            Definition("Name", "string", "name", NameDescription, 0),
-        };
+            defs.Add(Definition("Name", "string", "name", NameDescription, 0));
+        }
+
         foreach (var c in columns)
         {
             defs.Add(Definition(c.Name, c.Type, c.Format ?? "", c.Description ?? $"Custom resource definition column (in JSONPath format): {c.JsonPath}", c.Priority));
@@ -89,6 +92,9 @@ internal static class TableConverter
 
         return defs;
     }
+
+    private static bool HasOwnNameColumn(IReadOnlyList<PrinterColumn> columns) =>
+        columns.Any(c => c.Format == "name" && c.Cell is not null);
 
     private static JsonObject Definition(string name, string type, string format, string description, int priority) => new()
     {
@@ -101,7 +107,12 @@ internal static class TableConverter
 
     private static JsonObject Row(JsonObject obj, IReadOnlyList<PrinterColumn> columns, IncludeObjectPolicy include, DateTimeOffset now)
     {
-        var cells = new JsonArray { (JsonNode?)obj["metadata"]?["name"]?.DeepClone() };
+        var cells = new JsonArray();
+        if (!HasOwnNameColumn(columns))
+        {
+            cells.Add(obj["metadata"]?["name"]?.DeepClone());
+        }
+
         foreach (var column in columns)
         {
             cells.Add(column.Cell is { } compute ? compute(obj, now) : Cell(obj, column, now));

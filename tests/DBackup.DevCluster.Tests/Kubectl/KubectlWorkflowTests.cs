@@ -54,6 +54,28 @@ public sealed class KubectlWorkflowTests(KubectlFixture fixture) : IClassFixture
     }
 
     [KubectlFact]
+    public async Task GetEvents_ShowsEventColumns()
+    {
+        await Kubectl.OkAsync("create -f -", """
+            apiVersion: v1
+            kind: Event
+            metadata: {name: backup-done.1}
+            type: Normal
+            reason: BackupSucceeded
+            message: wrote 12 objects
+            involvedObject: {kind: MetaBackupPolicy, name: nightly, namespace: default}
+            source: {component: dbackup}
+            count: 2
+            """);
+
+        var output = await Kubectl.OkAsync("get events");
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches(@"^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\s*$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"Normal\s+BackupSucceeded\s+metabackuppolicy/nightly\s+wrote 12 objects$"));
+    }
+
+    [KubectlFact]
     public async Task Get_RetriesAfter429_AndSucceeds()
     {
         var rule = new FaultRule { StatusCode = 429, RetryAfter = TimeSpan.FromSeconds(1), Times = 1, Method = "GET", PathPattern = "/api/v1/namespaces/default/configmaps*" };

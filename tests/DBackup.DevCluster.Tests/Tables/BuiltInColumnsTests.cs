@@ -32,6 +32,26 @@ public sealed class BuiltInColumnsTests
         Assert.Equal(cells, TableJson.Cells(table));
     }
 
+    [Theory]
+    [InlineData("""{"type":"Normal","reason":"Created","message":" made it ","involvedObject":{"kind":"MetaBackupPolicy","name":"nightly","fieldPath":"spec"},"source":{"component":"dbackup"},"firstTimestamp":"2025-01-10T11:00:00Z","lastTimestamp":"2025-01-10T11:58:00Z","count":3}""",
+        """["2m","Normal","Created","metabackuppolicy/nightly","spec","dbackup","made it","60m",3,"o"]""")]
+    // events.k8s.io-style singleton: eventTime only, reporting fields, no count.
+    [InlineData("""{"type":"Warning","reason":"Failed","message":"boom","involvedObject":{"kind":"Namespace"},"reportingComponent":"ctl","reportingInstance":"pod-1","eventTime":"2025-01-10T11:59:50.000000Z"}""",
+        """["10s","Warning","Failed","namespace","","ctl, pod-1","boom","10s",1,"o"]""")]
+    [InlineData("""{"type":"Normal","reason":"Tick","involvedObject":{"kind":"Pod","name":"p"},"series":{"count":7,"lastObservedTime":"2025-01-10T11:59:00.000000Z"},"eventTime":"2025-01-10T11:00:00.000000Z"}""",
+        """["60s","Normal","Tick","pod/p","","","","60m",7,"o"]""")]
+    public void ForBuiltIn_RendersEventsLikePrintEvent_WithoutLeadingName(string body, string cells)
+    {
+        var obj = JsonNode.Parse(body)!.AsObject();
+        obj["metadata"] = new JsonObject { ["name"] = "o", ["creationTimestamp"] = "2025-01-10T09:00:00Z" };
+
+        var table = TableConverter.ToTable([obj], PrinterColumn.ForBuiltIn("", "events"), new JsonObject(), IncludeObjectPolicy.None, now: Now);
+
+        Assert.Equal("Last Seen,Type,Reason,Object,Subobject,Source,Message,First Seen,Count,Name",
+            string.Join(",", table["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.GetValue<string>())));
+        Assert.Equal(cells, TableJson.Cells(table));
+    }
+
     [Fact]
     public void ForBuiltIn_MarksWideColumnsWithPriority()
     {
