@@ -39,6 +39,17 @@ internal static class Responses
     {
         var bytes = await ReadBodyAsync(ctx).ConfigureAwait(false);
         var type = ctx.Request.ContentType ?? "application/json";
+        if (type.StartsWith(Protobuf.ProtobufDecoder.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return Protobuf.ProtobufDecoder.Decode(bytes);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                throw ApiErrors.BadRequest($"the protobuf body could not be decoded: {e.Message}");
+            }
+        }
         if (!type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("*/*", StringComparison.Ordinal))
             throw ApiErrors.UnsupportedMediaType(type);
         try

@@ -169,11 +169,14 @@ internal sealed class DeploymentBehavior : ResourceBehavior
         spec["replicas"] ??= 1;
         spec["revisionHistoryLimit"] ??= 10;
         spec["progressDeadlineSeconds"] ??= 600;
-        spec["strategy"] ??= new JsonObject
+        var strategy = spec.Obj("strategy");
+        strategy["type"] ??= "RollingUpdate";
+        if (strategy.Str("type") == "RollingUpdate")
         {
-            ["type"] = "RollingUpdate",
-            ["rollingUpdate"] = new JsonObject { ["maxUnavailable"] = "25%", ["maxSurge"] = "25%" },
-        };
+            var rolling = strategy.Obj("rollingUpdate");
+            rolling["maxUnavailable"] ??= "25%";
+            rolling["maxSurge"] ??= "25%";
+        }
     }
 }
 
