@@ -14,7 +14,7 @@ namespace DBackup.Operator.Kubernetes;
 /// and transient server errors (<see cref="CustomResourceRetry"/>); watches do not, their owner reconnects.
 /// </summary>
 /// <param name="client">The API client.</param>
-public sealed class CustomResourceClient(IKubernetes client)
+public sealed partial class CustomResourceClient(IKubernetes client)
 {
     /// <summary>The object, or null when it does not exist.</summary>
     /// <exception cref="HttpOperationException">The API answered with an error other than 404.</exception>
