@@ -14,7 +14,7 @@ internal sealed class Progress : IDisposable
     private readonly string _label;
     private readonly Stopwatch _since = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private TimeSpan _lastDraw = TimeSpan.MinValue;
+    private TimeSpan _lastDraw = -Interval;
     private int _lastLength;
     private long _objects;
     private long _bytes;
