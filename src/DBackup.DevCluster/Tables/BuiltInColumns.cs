@@ -45,16 +45,20 @@ internal static class BuiltInColumns
             Computed("Images", "string", o => Join(o["spec"]?["template"]?["spec"]?["containers"], "image"), priority: 1),
             Computed("Selector", "string", o => Selector(o["spec"]?["selector"]?["matchLabels"]), priority: 1),
         ],
-        ("apiextensions.k8s.io", "customresourcedefinitions") =>
-        [
-            // CRDs use the default convertor: the raw timestamp, not an age.
-            new PrinterColumn("Created At", "date", ".metadata.creationTimestamp", PrinterColumn.CreationTimestampDescription, 0, null)
-            {
-                Cell = (o, _) => o["metadata"]?["creationTimestamp"]?.DeepClone(),
-            },
-        ],
+        ("apiextensions.k8s.io", "customresourcedefinitions") => [CreatedAt()],
+        ("rbac.authorization.k8s.io", "roles" or "clusterroles") => [CreatedAt()],
+        ("rbac.authorization.k8s.io", "rolebindings" or "clusterrolebindings") => RbacColumns.Bindings(Age()),
+        ("coordination.k8s.io", "leases") => [Computed("Holder", "string", o => Str(o["spec"]?["holderIdentity"]) ?? ""), Age()],
+        ("", "persistentvolumeclaims") => PvcColumns.All(Age()),
         _ => [Age()],
     };
+
+    // The default convertor (CRDs, roles): the creation time itself, not an age.
+    private static PrinterColumn CreatedAt() =>
+        new("Created At", "date", ".metadata.creationTimestamp", PrinterColumn.CreationTimestampDescription, 0, null)
+        {
+            Cell = (o, _) => o["metadata"]?["creationTimestamp"]?.DeepClone(),
+        };
 
     private static PrinterColumn Age() =>
         new("Age", "string", ".metadata.creationTimestamp", PrinterColumn.CreationTimestampDescription, 0, null)
@@ -62,7 +66,7 @@ internal static class BuiltInColumns
             Cell = (o, now) => TableConverter.AgeOf(o["metadata"]?["creationTimestamp"], now),
         };
 
-    private static PrinterColumn Computed(string name, string type, Func<JsonObject, JsonNode?> cell, int priority = 0) =>
+    internal static PrinterColumn Computed(string name, string type, Func<JsonObject, JsonNode?> cell, int priority = 0) =>
         new(name, type, "", null, priority, null) { Cell = (o, _) => cell(o) };
 
     private static string Join(JsonNode? items, string field) =>
@@ -88,7 +92,7 @@ internal static class BuiltInColumns
             ? (long)double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
             : fallback;
 
-    private static string? Str(JsonNode? node) =>
+    internal static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static string Ports(JsonNode? ports)

@@ -20,7 +20,18 @@ public sealed class BuiltInColumnsTests
         """{"spec":{"replicas":3,"selector":{"matchLabels":{"app":"o"}},"template":{"spec":{"containers":[{"name":"a","image":"a:1"},{"name":"b","image":"b:2"}]}}},"status":{"readyReplicas":2,"updatedReplicas":3,"availableReplicas":2}}""",
         """["o","2/3",3,2,"3h","a,b","a:1,b:2","app=o"]""")]
     [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "Name,Created At", "{}", """["o","2025-01-10T09:00:00Z"]""")]
-    [InlineData("coordination.k8s.io", "leases", "Name,Age", "{}", """["o","3h"]""")]
+    [InlineData("coordination.k8s.io", "leases", "Name,Holder,Age", """{"spec":{"holderIdentity":"op-1"}}""", """["o","op-1","3h"]""")]
+    [InlineData("rbac.authorization.k8s.io", "roles", "Name,Created At", "{}", """["o","2025-01-10T09:00:00Z"]""")]
+    [InlineData("rbac.authorization.k8s.io", "clusterrolebindings", "Name,Role,Age,Users,Groups,ServiceAccounts",
+        """{"roleRef":{"kind":"ClusterRole","name":"admin"},"subjects":[{"kind":"User","name":"ann"},{"kind":"ServiceAccount","name":"op","namespace":"dbackup"},{"kind":"User","name":"bob"}]}""",
+        """["o","ClusterRole/admin","3h","ann, bob","","dbackup/op"]""")]
+    [InlineData("", "persistentvolumeclaims", "Name,Status,Volume,Capacity,Access Modes,StorageClass,VolumeAttributesClass,Age,VolumeMode",
+        """{"spec":{"volumeName":"pv-1","storageClassName":"fast","volumeMode":"Filesystem"},"status":{"phase":"Bound","capacity":{"storage":"1Gi"},"accessModes":["ReadWriteOnce","ReadOnlyMany"]}}""",
+        """["o","Bound","pv-1","1Gi","RWO,ROX","fast","<unset>","3h","Filesystem"]""")]
+    [InlineData("", "persistentvolumeclaims", "Name,Status,Volume,Capacity,Access Modes,StorageClass,VolumeAttributesClass,Age,VolumeMode",
+        """{"spec":{"accessModes":["ReadWriteOnce"]},"status":{"phase":"Pending"}}""",
+        """["o","Pending","","","","","<unset>","3h","<unset>"]""")]
+    [InlineData("coordination.k8s.io", "somethingelse", "Name,Age", "{}", """["o","3h"]""")]
     public void ForBuiltIn_RendersKubectlLikeColumns_ForResource(string group, string resource, string headers, string body, string cells)
     {
         var obj = JsonNode.Parse(body)!.AsObject();

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+
+namespace DBackup.DevCluster.Tables;
+
+/// <summary>Columns of the PersistentVolumeClaim printer (kube 1.32).</summary>
+internal static class PvcColumns
+{
+    public static IReadOnlyList<PrinterColumn> All(PrinterColumn age) =>
+    [
+        BuiltInColumns.Computed("Status", "string", o => o["metadata"]?["deletionTimestamp"] is not null ? "Terminating" : BuiltInColumns.Str(o["status"]?["phase"]) ?? ""),
+        BuiltInColumns.Computed("Volume", "string", o => BuiltInColumns.Str(o["spec"]?["volumeName"]) ?? ""),
+        // Capacity and access modes are only shown once the claim is bound to a volume.
+        BuiltInColumns.Computed("Capacity", "string", o => Bound(o) ? BuiltInColumns.Str(o["status"]?["capacity"]?["storage"]) ?? "" : ""),
+        BuiltInColumns.Computed("Access Modes", "string", o => Bound(o) ? Modes(o["status"]?["accessModes"]) : ""),
+        BuiltInColumns.Computed("StorageClass", "string", o => BuiltInColumns.Str(o["spec"]?["storageClassName"]) ?? ""),
+        BuiltInColumns.Computed("VolumeAttributesClass", "string", o => BuiltInColumns.Str(o["spec"]?["volumeAttributesClassName"]) ?? "<unset>"),
+        age,
+        BuiltInColumns.Computed("VolumeMode", "string", o => BuiltInColumns.Str(o["spec"]?["volumeMode"]) ?? "<unset>", priority: 1),
+    ];
+
+    private static bool Bound(JsonObject o) => !string.IsNullOrEmpty(BuiltInColumns.Str(o["spec"]?["volumeName"]));
+
+    private static string Modes(JsonNode? modes) =>
+        string.Join(",", (modes as JsonArray ?? []).Select(m => BuiltInColumns.Str(m) switch
+        {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            "ReadWriteOncePod" => "RWOP",
+            var other => other ?? "",
+        }).Distinct());
+}
