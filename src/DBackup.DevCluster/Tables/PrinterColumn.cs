@@ -57,6 +57,19 @@ internal sealed record PrinterColumn(string Name, string Type, string JsonPath, 
     }
 
     /// <summary>
+    /// The errors the apiserver rejects a CRD version's <c>additionalPrinterColumns</c> with
+    /// (ValidateCustomResourceColumnDefinition), e.g.
+    /// <c>spec.versions[0].additionalPrinterColumns[1].type: Invalid value: "text": must be one of boolean,date,integer,number,string</c>.
+    /// </summary>
+    /// <param name="crdVersion">An element of <c>spec.versions</c>.</param>
+    /// <param name="versionPath">Its field path, e.g. <c>spec.versions[0]</c>.</param>
+    public static IReadOnlyList<Schema.FieldError> Validate(JsonObject crdVersion, string versionPath)
+    {
+        ArgumentNullException.ThrowIfNull(crdVersion);
+        return PrinterColumnValidation.Validate(crdVersion, versionPath ?? "");
+    }
+
+    /// <summary>
     /// kubectl-like columns for a built-in resource (plural <paramref name="resource"/> in
     /// <paramref name="group"/>, "" for core), e.g. configmaps: Data, Age. Unknown resources get Age only.
     /// </summary>

@@ -139,7 +139,17 @@ internal static class TableConverter
 
     private static JsonNode? Cell(JsonObject obj, PrinterColumn column, DateTimeOffset now)
     {
-        var results = column.Path.Evaluate(obj);
+        IReadOnlyList<JsonNode?> results;
+        try
+        {
+            results = column.Path.Evaluate(obj);
+        }
+        catch (FormatException)
+        {
+            // A path the evaluator cannot read renders as missing rather than failing the whole list.
+            return null;
+        }
+
         if (results.Count == 0 || results[0] is not { } value)
         {
             return null;

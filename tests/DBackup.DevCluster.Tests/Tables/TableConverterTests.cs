@@ -61,6 +61,32 @@ public sealed class TableConverterTests
         Assert.Equal("""["b",null,null,null,null,null,null,null,"<invalid>"]""", TableJson.Cells(table));
     }
 
+    [Theory]
+    [InlineData("""{"name":"A","type":"string","jsonPath":".spec.a"}""", "")]
+    [InlineData("""{"name":"A","type":"text","jsonPath":".spec.a"}""", "spec.versions[0].additionalPrinterColumns[0].type: Invalid value: \"text\": must be one of boolean,date,integer,number,string")]
+    [InlineData("""{"name":"A","jsonPath":".spec.a"}""", "spec.versions[0].additionalPrinterColumns[0].type: Required value: must be one of boolean,date,integer,number,string")]
+    [InlineData("""{"type":"string","jsonPath":"spec.a","format":"weird"}""",
+        "spec.versions[0].additionalPrinterColumns[0].name: Required value | spec.versions[0].additionalPrinterColumns[0].format: Invalid value: \"weird\": must be one of byte,date,date-time,double,float,int32,int64,password | spec.versions[0].additionalPrinterColumns[0].JSONPath: Invalid value: \"spec.a\": must be a simple json path starting with .")]
+    [InlineData("""{"name":"A","type":"string"}""", "spec.versions[0].additionalPrinterColumns[0].JSONPath: Required value")]
+    public void Validate_ReportsApiserverErrors_ForPrinterColumn(string column, string expected)
+    {
+        var version = new JsonObject { ["name"] = "v1", ["additionalPrinterColumns"] = new JsonArray(JsonNode.Parse(column)) };
+
+        var errors = PrinterColumn.Validate(version, "spec.versions[0]");
+
+        Assert.Equal(expected, string.Join(" | ", errors.Select(e => e.ToString())));
+    }
+
+    [Fact]
+    public void ToTable_RendersNullCell_WhenColumnPathCannotBeParsed()
+    {
+        var columns = new[] { new PrinterColumn("Bad", "string", ".spec[", null, 0, null) };
+
+        var table = TableConverter.ToTable([Object("a", "2025-01-10T11:00:00Z", "{}", "{}")], columns, new JsonObject(), IncludeObjectPolicy.None, now: Now);
+
+        Assert.Equal("""["a",null]""", TableJson.Cells(table));
+    }
+
     [Fact]
     public void ToTable_BuildsMetaV1Table_WithColumnDefinitionsAndListMetadata()
     {
