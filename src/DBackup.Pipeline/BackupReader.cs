@@ -80,14 +80,21 @@ public sealed class BackupReader
 
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[limits.MaxMetaBytes + 1];
-            var n = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (n > limits.MaxMetaBytes)
+            // Grow as needed up to the limit: most meta.json files are a few KiB.
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int n;
+            while ((n = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                throw new InvalidBackupException($"{metaKey} is larger than {limits.MaxMetaBytes} bytes");
+                if (buffer.Length + n > limits.MaxMetaBytes)
+                {
+                    throw new InvalidBackupException($"{metaKey} is larger than {limits.MaxMetaBytes} bytes");
+                }
+
+                buffer.Write(chunk, 0, n);
             }
 
-            return BackupMeta.Parse(buffer.AsSpan(0, n));
+            return BackupMeta.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         }
     }
 

@@ -17,7 +17,8 @@ internal sealed class ParallelGzipStream : Stream
     private readonly CompressionLevel _level;
     private readonly int _chunkSize;
     private readonly int _maxInFlight;
-    private readonly Queue<Task<(byte[] Buffer, int Length)>> _inFlight = new();
+    private readonly Queue<Task<Member>> _inFlight = new();
+    private readonly ArrayPool<byte> _pool;
     private byte[] _chunk;
     private int _filled;
     private bool _finished;
@@ -28,7 +29,10 @@ internal sealed class ParallelGzipStream : Stream
         _level = level;
         _chunkSize = chunkSize;
         _maxInFlight = Math.Max(1, workers ?? Math.Min(Environment.ProcessorCount, 4)) + 1;
-        _chunk = ArrayPool<byte>.Shared.Rent(chunkSize);
+        // A pool of our own: buffers are reused within this stream and released with it, instead of being
+        // kept process-wide by the shared pool after the backup is done.
+        _pool = ArrayPool<byte>.Create(chunkSize, (2 * _maxInFlight) + 2);
+        _chunk = _pool.Rent(chunkSize);
     }
 
     public override bool CanRead => false;
@@ -87,7 +91,7 @@ internal sealed class ParallelGzipStream : Stream
         }
 
         _finished = true;
-        ArrayPool<byte>.Shared.Return(_chunk);
+        _pool.Return(_chunk);
         _chunk = [];
         await _inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -130,8 +134,7 @@ internal sealed class ParallelGzipStream : Stream
         {
             try
             {
-                var (buffer, _) = await _inFlight.Dequeue().ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(buffer);
+                Release(await _inFlight.Dequeue().ConfigureAwait(false));
             }
             catch (Exception)
             {
@@ -141,29 +144,43 @@ internal sealed class ParallelGzipStream : Stream
 
         if (_chunk.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_chunk);
+            _pool.Return(_chunk);
             _chunk = [];
         }
     }
 
-    // Deflate never grows data by more than a few bytes per 16 KiB block, so the output buffer cannot overflow.
-    private static (byte[] Buffer, int Length) Compress(byte[] chunk, int length, CompressionLevel level)
+    // Compressed output fits the chunk size unless the data is incompressible; then a growable buffer is used.
+    private Member Compress(byte[] chunk, int length, CompressionLevel level)
     {
         try
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(length + length / 1000 + 1024);
-            using var output = new MemoryStream(buffer, 0, buffer.Length, writable: true);
-            using (var gzip = new GZipStream(output, level, leaveOpen: true))
+            var buffer = _pool.Rent(_chunkSize);
+            try
             {
-                gzip.Write(chunk, 0, length);
+                return new Member(buffer, CompressInto(new MemoryStream(buffer, 0, buffer.Length, writable: true), chunk, length, level), Pooled: true);
             }
-
-            return (buffer, (int)output.Position);
+            catch (NotSupportedException)
+            {
+                _pool.Return(buffer);
+                var growable = new MemoryStream(length + (length / 100) + 1024);
+                var written = CompressInto(growable, chunk, length, level);
+                return new Member(growable.GetBuffer(), written, Pooled: false);
+            }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(chunk);
+            _pool.Return(chunk);
         }
+    }
+
+    private static int CompressInto(MemoryStream output, byte[] chunk, int length, CompressionLevel level)
+    {
+        using (var gzip = new GZipStream(output, level, leaveOpen: true))
+        {
+            gzip.Write(chunk, 0, length);
+        }
+
+        return (int)output.Position;
     }
 
     private async Task SubmitAsync(CancellationToken ct)
@@ -177,20 +194,30 @@ internal sealed class ParallelGzipStream : Stream
         var length = _filled;
         var level = _level;
         _inFlight.Enqueue(Task.Run(() => Compress(chunk, length, level), ct));
-        _chunk = ArrayPool<byte>.Shared.Rent(_chunkSize);
+        _chunk = _pool.Rent(_chunkSize);
         _filled = 0;
     }
 
     private async Task WriteOldestAsync(CancellationToken ct)
     {
-        var (buffer, length) = await _inFlight.Dequeue().ConfigureAwait(false);
+        var member = await _inFlight.Dequeue().ConfigureAwait(false);
         try
         {
-            await _inner.WriteAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+            await _inner.WriteAsync(member.Buffer.AsMemory(0, member.Length), ct).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release(member);
         }
     }
+
+    private void Release(Member member)
+    {
+        if (member.Pooled)
+        {
+            _pool.Return(member.Buffer);
+        }
+    }
+
+    private readonly record struct Member(byte[] Buffer, int Length, bool Pooled);
 }
