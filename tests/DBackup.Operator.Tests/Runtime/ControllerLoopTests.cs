@@ -1,0 +1,168 @@
+using DBackup.Operator.Entities;
+using DBackup.Operator.Kubernetes;
+using DBackup.Operator.Runtime;
+using DBackup.Operator.Tests.Support;
+using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DBackup.Operator.Tests.Runtime;
+
+public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixture<OperatorClusterFixture>
+{
+    private sealed class Running : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _run;
+
+        public Running(ControllerLoop<EncryptionProfileRef> loop) => _run = loop.RunAsync(_stop.Token);
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _run.WaitAsync(TimeSpan.FromSeconds(10));
+            _stop.Dispose();
+        }
+    }
+
+    private Running Start(string ns, TestReconciler reconciler, TimeProvider? time = null) =>
+        new(new ControllerLoop<EncryptionProfileRef>(
+            new CustomResourceClient(fx.Client),
+            reconciler,
+            new ControllerOptions { ResyncPeriod = TimeSpan.FromHours(10), Informer = new InformerOptions { Namespace = ns, ReconnectUnit = TimeSpan.FromMilliseconds(50) } },
+            NullLoggerFactory.Instance,
+            time));
+
+    /// <summary>Advances fake time until <paramref name="condition"/> holds: the timer may be armed only after the reconcile returned.</summary>
+    private static Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition, string what) =>
+        Eventually.TrueAsync(() =>
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            time.Advance(step);
+            return false;
+        }, what);
+
+    [Fact]
+    public async Task RunAsync_AddsFinalizerBeforeFirstReconcile()
+    {
+        var ns = await fx.NamespaceAsync();
+        var reconciler = new TestReconciler();
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await using var running = Start(ns, reconciler);
+
+        await Eventually.TrueAsync(() => reconciler.Reconciles > 0, "first reconcile");
+
+        Assert.True(reconciler.Reconciled.First().HasFinalizer(Finalizers.Cleanup));
+        Assert.True((await Objects.GetAsync(fx.Client, ns, "a")).HasFinalizer(Finalizers.Cleanup));
+    }
+
+    [Fact]
+    public async Task RunAsync_RemovesObjectOnlyAfterFinalizeSucceeded_WhenObjectIsDeleted()
+    {
+        var ns = await fx.NamespaceAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reconciler = new TestReconciler
+        {
+            OnFinalize = async (_, call) =>
+            {
+                if (call == 1)
+                {
+                    throw new InvalidOperationException("cleanup failed once");
+                }
+
+                await release.Task;
+            },
+        };
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await using var running = Start(ns, reconciler);
+        await Eventually.TrueAsync(() => reconciler.Reconciles > 0, "first reconcile");
+
+        await Objects.DeleteAsync(fx.Client, ns, "a");
+        await Eventually.TrueAsync(() => reconciler.Finalizes == 2, "finalize retried after its failure");
+        var pending = await Objects.GetAsync(fx.Client, ns, "a");
+        Assert.NotNull(pending.Metadata.DeletionTimestamp);
+        Assert.True(pending.HasFinalizer(Finalizers.Cleanup));
+
+        release.SetResult();
+        await Eventually.TrueAsync(async () => !await Objects.ExistsAsync(fx.Client, ns, "a"), "object gone after finalize");
+        Assert.Equal(2, reconciler.Finalizes);
+    }
+
+    [Fact]
+    public async Task RunAsync_RetriesWithBackoff_WhenReconcileThrows()
+    {
+        var ns = await fx.NamespaceAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var reconciler = new TestReconciler
+        {
+            OnReconcile = (_, call) => call < 3 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done),
+        };
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await using var running = Start(ns, reconciler, time);
+
+        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => reconciler.Reconciles >= 3, "retried twice");
+        Assert.Equal(3, reconciler.Reconciles);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReconcilesAgain_WhenRequeueAfterElapses()
+    {
+        var ns = await fx.NamespaceAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var reconciler = new TestReconciler
+        {
+            OnReconcile = (_, call) => Task.FromResult(call == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromHours(1)) : ReconcileResult.Done),
+        };
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await using var running = Start(ns, reconciler, time);
+        await Eventually.TrueAsync(() => reconciler.Reconciles == 1, "first reconcile");
+
+        await AdvanceUntilAsync(time, TimeSpan.FromMinutes(30), () => reconciler.Reconciles == 2, "requeued reconcile");
+        Assert.Equal(2, reconciler.Reconciles);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReconcilesEveryObjectAgain_WhenResyncPeriodElapses()
+    {
+        var ns = await fx.NamespaceAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var reconciler = new TestReconciler();
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("b"));
+        await using var running = Start(ns, reconciler, time);
+        await Eventually.TrueAsync(() => reconciler.Reconciles == 2, "first reconciles");
+
+        await AdvanceUntilAsync(time, TimeSpan.FromHours(10), () => reconciler.Reconciles >= 4, "resync");
+        Assert.Equal(2, reconciler.Reconciled.Count(e => e.Metadata.Name == "a"));
+        Assert.Equal(2, reconciler.Reconciled.Count(e => e.Metadata.Name == "b"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReconcilesNewGenerationAndRunNowAnnotation_WhenObjectChanges()
+    {
+        var ns = await fx.NamespaceAsync();
+        var reconciler = new TestReconciler();
+        var writer = new StatusWriter(new CustomResourceClient(fx.Client), NullLogger<StatusWriter>.Instance);
+        reconciler.OnReconcile = async (entity, _) =>
+        {
+            await writer.UpdateAsync(entity, (EncryptionProfileRefStatus s) => Conditions.Set(s.Conditions ??= [], Conditions.Ready(ConditionReasons.Succeeded, "ok", entity.Metadata.Generation)), CancellationToken.None);
+            return ReconcileResult.Done;
+        };
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await using var running = Start(ns, reconciler);
+        await Eventually.TrueAsync(async () => (await Objects.GetAsync(fx.Client, ns, "a")).Status.ObservedGeneration == 1, "status written");
+
+        await Objects.PatchAsync(fx.Client, ns, "a", """{"spec":{"secretRef":{"name":"other"}}}""");
+        await Eventually.TrueAsync(() => reconciler.Reconciled.Any(e => e.Metadata.Generation == 2), "generation 2 reconciled");
+        await Eventually.TrueAsync(async () => (await Objects.GetAsync(fx.Client, ns, "a")).Status.ObservedGeneration == 2, "observedGeneration 2");
+
+        await Objects.PatchAsync(fx.Client, ns, "a", "{\"metadata\":{\"annotations\":{\"" + ApiGroup.RunNowAnnotation + "\":\"now\"}}}");
+        await Eventually.TrueAsync(
+            () => reconciler.Reconciled.Any(e => e.Metadata.Annotations is { } a && a.TryGetValue(ApiGroup.RunNowAnnotation, out var v) && v == "now"),
+            "run-now reconciled");
+    }
+}
