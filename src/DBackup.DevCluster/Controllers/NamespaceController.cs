@@ -99,12 +99,59 @@ internal sealed class NamespaceController(ApiObjects objects)
                 // Deleted concurrently.
             }
         }
-        if (objects.Server.Store.InNamespace(ns).Count > 0) return;
+        var remaining = objects.Server.Store.InNamespace(ns);
         var nsType = objects.Server.Registry.FindByKey(Namespaces)!;
         var current = objects.Get(nsType, "", ns);
         if (current is null) return;
         var updated = current.ToJson();
+        if (remaining.Count > 0)
+        {
+            SetConditions(updated, remaining);
+            objects.Commit(nsType, "v1", updated, current, dryRun: false);
+            return;
+        }
         updated.Obj("spec")["finalizers"] = new JsonArray();
         objects.Commit(nsType, "v1", updated, current, dryRun: false);
     }
+
+    // The namespace controller's status conditions, with its wording ("configmaps. has 1 resource instances").
+    private void SetConditions(JsonObject ns, IReadOnlyList<(string Resource, StoredObject Object)> remaining)
+    {
+        var now = objects.Server.Now();
+        var byResource = remaining.GroupBy(r => r.Resource).Select(g =>
+        {
+            var rt = objects.Server.Registry.FindByKey(g.Key);
+            return $"{rt?.Plural ?? g.Key}.{rt?.Group ?? ""} has {g.Count()} resource instances";
+        }).Order(StringComparer.Ordinal).ToList();
+        var byFinalizer = remaining.SelectMany(r => r.Object.ToJson().Finalizers()).GroupBy(f => f)
+            .Select(g => $"{g.Key} in {g.Count()} resource instances").Order(StringComparer.Ordinal).ToList();
+        var conditions = new JsonArray(
+            Condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered", now),
+            Condition("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed", now),
+            Condition("NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization", now),
+            Condition("NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: " + string.Join(", ", byResource), now),
+            byFinalizer.Count > 0
+                ? Condition("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: " + string.Join(", ", byFinalizer), now)
+                : Condition("NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished", now));
+        var status = ns.Obj("status");
+        // Keep transition times of conditions whose status did not change, so a no-op pass writes nothing.
+        if (status["conditions"] is JsonArray old)
+        {
+            foreach (var c in conditions.OfType<JsonObject>())
+            {
+                var before = old.OfType<JsonObject>().FirstOrDefault(o => o.Str("type") == c.Str("type"));
+                if (before is not null && before.Str("status") == c.Str("status")) c["lastTransitionTime"] = before["lastTransitionTime"]?.DeepClone();
+            }
+        }
+        status["conditions"] = conditions;
+    }
+
+    private static JsonObject Condition(string type, string status, string reason, string message, string now) => new()
+    {
+        ["type"] = type,
+        ["status"] = status,
+        ["lastTransitionTime"] = now,
+        ["reason"] = reason,
+        ["message"] = message,
+    };
 }

@@ -128,6 +128,11 @@ public sealed class DeletionTests(ClusterFixture fx) : IClassFixture<ClusterFixt
 
         Assert.Equal(200, deleting.Code ?? 200);
         Assert.Equal("Terminating", terminating.Status.Phase);
+        await Some.EventuallyAsync(async () => (await fx.Client.CoreV1.ReadNamespaceAsync(ns)).Status.Conditions?.Any(c => c.Type == "NamespaceFinalizersRemaining") == true, "conditions");
+        var conditions = (await fx.Client.CoreV1.ReadNamespaceAsync(ns)).Status.Conditions;
+        Assert.Equal("Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances",
+            conditions.Single(c => c.Type == "NamespaceFinalizersRemaining").Message);
+        Assert.Equal("Some resources are remaining: configmaps. has 1 resource instances", conditions.Single(c => c.Type == "NamespaceContentRemaining").Message);
         Assert.NotNull(terminating.Metadata.DeletionTimestamp);
         Assert.Equal(403, code);
         Assert.Equal($"configmaps \"late\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", status!.Message);

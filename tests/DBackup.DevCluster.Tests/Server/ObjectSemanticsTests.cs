@@ -263,4 +263,33 @@ public sealed class ObjectSemanticsTests(ClusterFixture fx) : IClassFixture<Clus
         Assert.Equal(400, code);
         Assert.Equal("BadRequest", body!["reason"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task EventCreate_Returns422_WhenInvolvedObjectIsInAnotherNamespace()
+    {
+        var ns = await fx.NamespaceAsync();
+        var ev = new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "e" },
+            InvolvedObject = new V1ObjectReference { Kind = "ConfigMap", Name = "x", NamespaceProperty = "default" },
+            Type = "Normal",
+        };
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.CoreV1.CreateNamespacedEventAsync(ev, ns));
+
+        Assert.Equal(422, code);
+        Assert.Contains("involvedObject.namespace: Invalid value: \"default\": does not match event.namespace", status!.Message);
+    }
+
+    [Fact]
+    public async Task EventsApiCreate_Returns422_WhenReportingFieldsAreMissing()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event { Metadata = new V1ObjectMeta { Name = "e" }, Type = "Normal" }, ns));
+
+        Assert.Equal(422, code);
+        Assert.Contains("eventTime: Required value", status!.Message);
+        Assert.Contains("reportingController: Required value", status.Message);
+    }
 }
