@@ -11,9 +11,9 @@ namespace DBackup.DevCluster.Schema;
 /// <remarks>
 /// Checked: types present (root, fields, array items), <c>items</c> for arrays, object at the root,
 /// no <c>additionalProperties</c> at the root or with <c>properties</c>, embedded-resource rules,
-/// root <c>metadata</c> limited to name/generateName, int-or-string exclusivity, valid patterns, and
-/// no structural keywords inside allOf/anyOf/oneOf/not. Not checked: completeness of value
-/// validations and whether defaults validate.
+/// root <c>metadata</c> limited to name/generateName, int-or-string exclusivity, valid patterns,
+/// no structural keywords inside allOf/anyOf/oneOf/not, and defaults that validate and are pruned.
+/// Not checked: completeness of value validations, CEL rules, metadata inside defaults.
 /// </remarks>
 internal static class StructuralChecks
 {
@@ -121,6 +121,11 @@ internal static class StructuralChecks
             Composition(not, path + ".not", errors);
         }
 
+        if (level != Level.Root && s.TryGetPropertyValue("default", out var defaultValue))
+        {
+            Default(s, defaultValue, path + ".default", errors);
+        }
+
         TypeRules(type, level, path, embedded, preserve, intOrString, errors);
         MetaRules(properties, level == Level.Root || embedded, level, path, errors);
         if (embedded && !preserve && properties is not { Count: > 0 })
@@ -183,6 +188,20 @@ internal static class StructuralChecks
                 errors.Add(Forbidden(metaPath, "must not specify anything other than name and generateName, but metadata is implicitly specified"));
             }
         }
+    }
+
+    // defaulting.ValidateDefaults: a default must be valid against its own schema and already pruned.
+    private static void Default(JsonObject s, JsonNode? value, string path, List<FieldError> errors)
+    {
+        var node = SchemaNode.Parse(s);
+        var pruned = value?.DeepClone();
+        StructuralSchema.Prune(pruned, node, "", null, isRoot: false);
+        if (!JsonNode.DeepEquals(pruned, value))
+        {
+            errors.Add(FieldError.Invalid(path, value, "must not have unknown fields"));
+        }
+
+        new SchemaValidator(errors).Validate(value, node, path);
     }
 
     private static void Composition(JsonObject s, string path, List<FieldError> errors)

@@ -126,7 +126,7 @@ internal sealed class StructuralSchema
 
     // preserved: items of an array under x-kubernetes-preserve-unknown-fields keep their unknown
     // fields too (and, without a schema, everything), like Go's skipPrune.
-    private static void Prune(JsonNode? x, SchemaNode? s, string path, List<string>? unknown, bool isRoot, bool preserved = false)
+    internal static void Prune(JsonNode? x, SchemaNode? s, string path, List<string>? unknown, bool isRoot, bool preserved = false)
     {
         if (s is null && preserved)
         {

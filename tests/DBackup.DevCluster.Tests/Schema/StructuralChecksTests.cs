@@ -39,6 +39,14 @@ public sealed class StructuralChecksTests
     [InlineData("""{"type":"object","properties":{"s":{"type":"string","anyOf":[{"type":"string","description":"x"}]}}}""",
         P + ".properties[s].anyOf[0].description: Forbidden: must be empty to be structural | " + P + ".properties[s].anyOf[0].type: Forbidden: must be empty to be structural")]
     [InlineData("""{"type":"object","properties":{"s":{"type":"string","not":{"nullable":true}}}}""", P + ".properties[s].not.nullable: Forbidden: must be false to be structural")]
+    // Defaults must validate and must not carry fields pruning would drop.
+    [InlineData("""{"type":"object","properties":{"m":{"type":"string","enum":["A","B"],"default":"C"}}}""",
+        P + ".properties[m].default: Unsupported value: \"C\": supported values: \"A\", \"B\"")]
+    [InlineData("""{"type":"object","properties":{"r":{"type":"object","default":{"keep":1,"extra":2},"properties":{"keep":{"type":"integer"}}}}}""",
+        P + ".properties[r].default: Invalid value: {\"keep\":1,\"extra\":2}: must not have unknown fields")]
+    [InlineData("""{"type":"object","properties":{"r":{"type":"object","default":{"keep":"x"},"properties":{"keep":{"type":"integer"}}}}}""",
+        P + ".properties[r].default.keep: Invalid value: \"string\": " + P + ".properties[r].default.keep in body must be of type integer: \"string\"")]
+    [InlineData("""{"type":"object","properties":{"n":{"type":"integer","default":3,"minimum":1}}}""", "")]
     public void ValidateStructural_ReportsApiserverErrors_ForSchema(string schema, string expected)
     {
         var errors = StructuralSchema.ValidateStructural(JsonNode.Parse(schema)!, P);
