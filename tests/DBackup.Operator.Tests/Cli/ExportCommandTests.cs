@@ -39,6 +39,26 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PackOfExport_ExportsIdenticalTree()
+    {
+        Samples.WriteManifests(_cli);
+        await _cli.RunOkAsync("pack", _cli.PathOf("manifests"), "--dest", _cli.PathOf("dest1"));
+        await _cli.RunOkAsync("export", CliHarness.SinglePayload(_cli.PathOf("dest1")), "--out", _cli.PathOf("tree1"));
+
+        await _cli.RunOkAsync("pack", _cli.PathOf("tree1"), "--dest", _cli.PathOf("dest2"));
+        await _cli.RunOkAsync("export", CliHarness.SinglePayload(_cli.PathOf("dest2")), "--out", _cli.PathOf("tree2"));
+
+        var first = Directory.GetFiles(_cli.PathOf("tree1"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_cli.PathOf("tree1"), f)).Order().ToList();
+        var second = Directory.GetFiles(_cli.PathOf("tree2"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_cli.PathOf("tree2"), f)).Order().ToList();
+        Assert.Equal(first, second);
+        Assert.Equal(8, first.Count);
+        foreach (var file in first)
+        {
+            Assert.Equal(File.ReadAllText(_cli.PathOf("tree1", file)), File.ReadAllText(_cli.PathOf("tree2", file)));
+        }
+    }
+
+    [Fact]
     public async Task Export_KeepsRedactedLabel_WhenSecretsWereRedacted()
     {
         Samples.WriteManifests(_cli);
