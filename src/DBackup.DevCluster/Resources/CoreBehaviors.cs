@@ -48,6 +48,7 @@ internal partial class DataBehavior(bool secret) : ResourceBehavior
     // Secret.stringData is write-only: merged into data (base64) and never stored, as the apiserver does.
     private void Fold(JsonObject obj)
     {
+        CheckBase64(obj, secret ? "data" : "binaryData", secret ? "Secret" : "ConfigMap");
         if (!secret) return;
         obj["type"] ??= "Opaque";
         if (obj["stringData"] is JsonObject s)
@@ -56,6 +57,26 @@ internal partial class DataBehavior(bool secret) : ResourceBehavior
             foreach (var (k, v) in s) data[k] = Convert.ToBase64String(Encoding.UTF8.GetBytes(v?.GetValue<string>() ?? ""));
         }
         obj.Remove("stringData");
+    }
+}
+
+internal partial class DataBehavior
+{
+    private static readonly System.Buffers.SearchValues<char> Base64Chars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=");
+
+    // []byte fields travel as base64; the apiserver's JSON decoder rejects anything else with a 400.
+    private static void CheckBase64(JsonObject obj, string field, string kind)
+    {
+        if (obj[field] is not JsonObject data) return;
+        foreach (var (_, value) in data)
+        {
+            var text = value?.GetValue<string>() ?? "";
+            var bad = text.AsSpan().IndexOfAnyExcept(Base64Chars);
+            if (bad < 0 && text.Length % 4 == 0) continue;
+            var at = bad >= 0 ? bad : text.Length / 4 * 4;
+            throw Http.ApiErrors.BadRequest($"{kind} in version \"v1\" cannot be handled as a {kind}: illegal base64 data at input byte {at}");
+        }
     }
 }
 

@@ -292,4 +292,16 @@ public sealed class ObjectSemanticsTests(ClusterFixture fx) : IClassFixture<Clus
         Assert.Contains("eventTime: Required value", status!.Message);
         Assert.Contains("reportingController: Required value", status.Message);
     }
+
+    [Fact]
+    public async Task SecretCreate_Returns400_WhenDataIsNotBase64()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, body, _) = await Some.SendAsync(fx.Cluster, HttpMethod.Post, $"/api/v1/namespaces/{ns}/secrets",
+            """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s"},"data":{"k":"not base64!"}}""");
+
+        Assert.Equal(400, code);
+        Assert.Equal("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 3", body!["message"]!.GetValue<string>());
+    }
 }
