@@ -24,6 +24,12 @@ public sealed record CollectionSource
     /// <summary>Resource names to leave out even if listed or matched.</summary>
     public IReadOnlyList<string> ExcludeResources { get; init; } = [];
 
+    /// <summary>
+    /// Whether cluster-scoped resources may be read. Only policies in the operator's admin namespaces
+    /// get this; for everyone else a cluster-scoped resource is refused, not silently skipped.
+    /// </summary>
+    public bool AllowClusterScoped { get; init; } = true;
+
     /// <summary>Whether objects owned by a controller (an ownerReference with <c>controller: true</c>) are kept; they are recreated by their owner, so by default they are not.</summary>
     public bool IncludeControllerOwned { get; init; }
 }

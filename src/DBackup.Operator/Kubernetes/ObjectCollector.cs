@@ -21,6 +21,7 @@ public sealed class ObjectCollector(KubeApi api)
     /// <summary>Collects every source in order; <paramref name="stats"/> is filled as objects stream by.</summary>
     /// <exception cref="ArgumentException">A resource name is unknown or ambiguous.</exception>
     /// <exception cref="KubeApiException">The API server refused a request after retries.</exception>
+    /// <exception cref="TenancyException">A source reads cluster-scoped resources without being allowed to.</exception>
     public async IAsyncEnumerable<BackupObject> CollectAsync(
         IReadOnlyList<CollectionSource> sources,
         bool includeSecrets,
@@ -32,6 +33,11 @@ public sealed class ObjectCollector(KubeApi api)
         {
             var excluded = Discovery.Resolve(served, source.ExcludeResources);
             var resources = Discovery.Resolve(served, source.Resources).Where(r => !excluded.Contains(r)).ToList();
+            if (!source.AllowClusterScoped && resources.FirstOrDefault(r => !r.Namespaced) is { } clusterScoped)
+            {
+                throw new TenancyException($"source '{source.Component}' asks for cluster-scoped '{clusterScoped.QualifiedName}', which only policies in the operator's admin namespaces may read");
+            }
+
             var namespaces = await NamespacesAsync(source, cancellationToken).ConfigureAwait(false);
             foreach (var resource in resources)
             {
