@@ -92,9 +92,16 @@ internal static class YamlWriter
 
     private static Scalar StringScalar(string text)
     {
-        if (text.Contains('\n', StringComparison.Ordinal) && !HasTrailingOrLeadingSpaceLines(text))
+        // Only double quotes can carry \r, tabs and other control characters, and multi-line text whose
+        // line ends a literal block would strip; YAML readers normalize or drop them in every other style.
+        if (text.Any(c => char.IsControl(c) && c != '\n'))
         {
-            return new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.Literal, false, true);
+            return new Scalar(AnchorName.Empty, TagName.Empty, text, ScalarStyle.DoubleQuoted, false, true);
+        }
+
+        if (text.Contains('\n', StringComparison.Ordinal))
+        {
+            return new Scalar(AnchorName.Empty, TagName.Empty, text, HasTrailingOrLeadingSpaceLines(text) ? ScalarStyle.DoubleQuoted : ScalarStyle.Literal, false, true);
         }
 
         // Plain style only when a reader would resolve the text back to a string; the emitter itself
@@ -109,5 +116,5 @@ internal static class YamlWriter
         text is "<<" or "=" || text.TrimStart('-', '+').ToLowerInvariant() is ".inf" or ".nan" || text.StartsWith("0o", StringComparison.OrdinalIgnoreCase);
 
     private static bool HasTrailingOrLeadingSpaceLines(string text) =>
-        text.StartsWith(' ') || text.Split('\n').Any(line => line.EndsWith(' ') || line.EndsWith('\t') || line.Contains('\r', StringComparison.Ordinal));
+        text.StartsWith(' ') || text.Split('\n').Any(line => line.EndsWith(' '));
 }
