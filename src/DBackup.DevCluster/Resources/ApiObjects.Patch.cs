@@ -31,6 +31,7 @@ internal sealed partial class ApiObjects
             var rv = meta.Str("resourceVersion");
             if (!string.IsNullOrEmpty(rv) && rv != StoreRv(current))
                 throw ApiErrors.Conflict(rt.Group, rt.Plural, name, ApiErrors.ModifiedMessage);
+            CheckUidPrecondition(rt, meta, current);
             if (meta.Str("name") != name) throw ApiErrors.BadRequest($"the name of the object ({meta.Str("name")}) does not match the name on the URL ({name})");
             CheckTypeMeta(rt, version, patched);
             if (subresource is null) (attempt == 0 ? fields ?? FieldCheck.Silent : FieldCheck.Silent).Check(rt, version, patched, patch: true);

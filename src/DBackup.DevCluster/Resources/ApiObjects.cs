@@ -37,6 +37,12 @@ internal sealed partial class ApiObjects(ServerContext server)
         if (rt.Namespaced) CheckNamespaceWritable(rt, ns, meta.Str("name")!);
         CheckCrdWritable(rt, meta.Str("name")!);
 
+        // etcd3's Create refuses a set resourceVersion (storage.ErrResourceVersionSetOnCreate, surfaced as a 500).
+        if (!dryRun && !string.IsNullOrEmpty(meta.Str("resourceVersion")))
+        {
+            throw new ApiException(500, "InternalError", "Internal error occurred: resourceVersion should not be set on objects to be created",
+                new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = "resourceVersion should not be set on objects to be created" }) });
+        }
         meta["uid"] = Guid.NewGuid().ToString();
         meta["creationTimestamp"] = server.Now();
         foreach (var f in new[] { "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation" }) meta.Remove(f);
@@ -87,6 +93,7 @@ internal sealed partial class ApiObjects(ServerContext server)
             var current = GetOrThrow(rt, ns, name);
             if (!string.IsNullOrEmpty(bodyRv) && bodyRv != StoreRv(current))
                 throw ApiErrors.Conflict(rt.Group, rt.Plural, name, ApiErrors.ModifiedMessage);
+            CheckUidPrecondition(rt, meta, current);
             var old = current.ToJson();
             var updated = subresource switch
             {
@@ -178,6 +185,14 @@ internal sealed partial class ApiObjects(ServerContext server)
         var updated = (JsonObject)old.DeepClone();
         updated.Obj("spec")["finalizers"] = obj["spec"]?["finalizers"]?.DeepClone() ?? new JsonArray();
         return updated;
+    }
+
+    // A metadata.uid in a PUT or patch result is a precondition (rest.DefaultUpdatedObjectInfo), not a value to store.
+    private static void CheckUidPrecondition(ResourceType rt, JsonObject meta, StoredObject current)
+    {
+        var uid = meta.Str("uid");
+        if (!string.IsNullOrEmpty(uid) && uid != current.Uid)
+            throw ApiErrors.Conflict(rt.Group, rt.Plural, current.Name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {current.Uid}");
     }
 
     private static IEnumerable<FieldError> ValidateMeta(ResourceType rt, JsonObject obj)

@@ -110,20 +110,45 @@ public sealed class ObjectSemanticsTests(ClusterFixture fx) : IClassFixture<Clus
     }
 
     [Fact]
-    public async Task Update_KeepsSystemFields_WhenClientSendsOtherValues()
+    public async Task Update_KeepsCreationTimestamp_WhenClientSendsAnotherValue()
     {
         var ns = await fx.NamespaceAsync();
         var created = await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(Some.ConfigMap("sys"), ns);
-        created.Metadata.Uid = Guid.NewGuid().ToString();
+        var original = created.Metadata.CreationTimestamp;
         created.Metadata.CreationTimestamp = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         created.Data["k"] = "changed";
 
         var updated = await fx.Client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "sys", ns);
 
-        var original = await fx.Client.CoreV1.ReadNamespacedConfigMapAsync("sys", ns);
-        Assert.Equal(original.Metadata.Uid, updated.Metadata.Uid);
-        Assert.NotEqual(2001, updated.Metadata.CreationTimestamp!.Value.Year);
+        Assert.Equal(original, updated.Metadata.CreationTimestamp);
         Assert.Equal("changed", updated.Data["k"]);
+    }
+
+    [Fact]
+    public async Task Update_Returns409_WhenBodyUidDiffers()
+    {
+        var ns = await fx.NamespaceAsync();
+        var created = await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(Some.ConfigMap("uid"), ns);
+        var realUid = created.Metadata.Uid;
+        created.Metadata.Uid = "00000000-0000-0000-0000-000000000001";
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "uid", ns));
+
+        Assert.Equal(409, code);
+        Assert.Equal($"Operation cannot be fulfilled on configmaps \"uid\": Precondition failed: UID in precondition: 00000000-0000-0000-0000-000000000001, UID in object meta: {realUid}", status!.Message);
+    }
+
+    [Fact]
+    public async Task Create_Returns500_WhenResourceVersionIsSet()
+    {
+        var ns = await fx.NamespaceAsync();
+        var cm = Some.ConfigMap("rv");
+        cm.Metadata.ResourceVersion = "12";
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.CoreV1.CreateNamespacedConfigMapAsync(cm, ns));
+
+        Assert.Equal(500, code);
+        Assert.Equal("Internal error occurred: resourceVersion should not be set on objects to be created", status!.Message);
     }
 
     [Fact]
