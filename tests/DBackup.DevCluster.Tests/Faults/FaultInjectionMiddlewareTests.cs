@@ -55,6 +55,35 @@ public sealed class FaultInjectionMiddlewareTests
     }
 
     [Fact]
+    public async Task Request_GetsDelayedStatusWithRetryAfter_When503HasLatencyAndRetryAfter()
+    {
+        await using var server = await FaultServer.StartAsync();
+        var rule = new FaultRule { StatusCode = 503, Latency = TimeSpan.FromMilliseconds(20), RetryAfter = TimeSpan.FromSeconds(5) };
+        server.Faults.Add(rule);
+
+        using var response = await server.Client.GetAsync("/apis");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("5", response.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(0, server.Served);
+    }
+
+    [Fact]
+    public async Task Request_GetsGenericStatus_ForUncommonCode()
+    {
+        await using var server = await FaultServer.StartAsync();
+        server.Faults.Add(FaultRule.Status(418));
+
+        using var response = await server.Client.GetAsync("/api");
+
+        Assert.Equal(418, (int)response.StatusCode);
+        Assert.False(response.Headers.Contains("Retry-After"));
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("injected fault: HTTP 418", status["message"]!.GetValue<string>());
+        Assert.Equal("", status["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Request_IsServed_WhenNoRuleMatches()
     {
         await using var server = await FaultServer.StartAsync();
