@@ -89,7 +89,7 @@ internal static class PipelineBench
         var run = await MeasureAsync(async () =>
         {
             result = await new BackupPipeline().WriteAsync(request, BenchObjects.Create(n), destination, default);
-            return (result.Meta.Sizes.TarBytes, result.Meta.Sizes.PayloadBytes);
+            return (result.Meta.Sizes.TarBytes, result.Meta.Sizes.PayloadBytes, (TimeSpan?)null);
         });
         await destination.DeleteAsync(result!.MetaKey, default);
         await destination.DeleteAsync(result.PayloadKey, default);
@@ -116,10 +116,12 @@ internal static class PipelineBench
     private static Task<Run> MeasureExternalAsync(string tarPath) =>
         MeasureAsync(async () =>
         {
-            var info = new ProcessStartInfo("sh", ["-c", "gzip -6 | openssl enc -aes-256-ctr -pass pass:x -pbkdf2"])
+            // After the pipe ends, the shell's own /proc stat holds its reaped children's CPU time (cutime, cstime).
+            var info = new ProcessStartInfo("sh", ["-c", "gzip -6 | openssl enc -aes-256-ctr -pass pass:x -pbkdf2; cat /proc/$$/stat >&2"])
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
+                RedirectStandardError = true,
                 UseShellExecute = false,
             };
             using var process = Process.Start(info)!;
@@ -142,11 +144,15 @@ internal static class PipelineBench
 
             process.StandardInput.Close();
             var stored = await counting;
+            var stat = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
-            return (new FileInfo(tarPath).Length, stored);
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var childTicks = long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+            return (new FileInfo(tarPath).Length, stored, TimeSpan.FromSeconds(childTicks / 100.0));
         });
 
-    private static async Task<Run> MeasureAsync(Func<Task<(long TarBytes, long StoredBytes)>> action)
+    // CPU time: this process's (all threads, GC included), or the external pipe's when the action reports it.
+    private static async Task<Run> MeasureAsync(Func<Task<(long TarBytes, long StoredBytes, TimeSpan? Cpu)>> action)
     {
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
@@ -161,12 +167,14 @@ internal static class PipelineBench
                 await Task.Delay(5);
             }
         });
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        var (tarBytes, stored) = await action();
+        var (tarBytes, stored, externalCpu) = await action();
         stopwatch.Stop();
+        var cpu = externalCpu ?? Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await stop.CancelAsync();
         await sampler;
-        return new Run(stopwatch.Elapsed, tarBytes, stored, peakTotal);
+        return new Run(stopwatch.Elapsed, cpu, tarBytes, stored, peakTotal);
     }
 
     /// <summary>
