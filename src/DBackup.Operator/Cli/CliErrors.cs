@@ -35,8 +35,14 @@ internal sealed class CliException(string message, int exitCode = ExitCodes.Fail
 /// <summary>Runs command actions with one error policy: one line on stderr, an exit code, no stack trace unless asked.</summary>
 internal static class CliRunner
 {
-    /// <summary>The global <c>--verbose</c> option.</summary>
-    public static Option<bool> Verbose { get; } = new("--verbose")
+    /// <summary>Name of the global <c>--verbose</c> option.</summary>
+    public const string VerboseName = "--verbose";
+
+    /// <summary>
+    /// Creates the global <c>--verbose</c> option. Options are created per command tree, never shared:
+    /// a symbol remembers its parents, and in-process runs build trees concurrently.
+    /// </summary>
+    public static Option<bool> CreateVerbose() => new(VerboseName)
     {
         Description = "Show stack traces for errors (also DBACKUP_DEBUG=1)",
         Recursive = true,
@@ -53,7 +59,7 @@ internal static class CliRunner
             }
             catch (Exception ex)
             {
-                var verbose = parseResult.GetValue(Verbose) || context.Env(CliContext.DebugVariable) is "1" or "true";
+                var verbose = parseResult.GetValue<bool>(VerboseName) || context.Env(CliContext.DebugVariable) is "1" or "true";
                 return Report(context, ex, verbose, ct);
             }
         });

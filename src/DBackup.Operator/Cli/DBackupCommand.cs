@@ -66,7 +66,7 @@ public static class DBackupCommand
     {
         var root = new RootCommand("dbackup: configuration backups for Kubernetes (keys, offline packing, inspection, verification, export)")
         {
-            CliRunner.Verbose,
+            CliRunner.CreateVerbose(),
             KeygenCommand.Create(context),
             PackCommand.Create(context),
             ListCommand.Create(context),

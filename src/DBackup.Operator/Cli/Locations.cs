@@ -17,12 +17,7 @@ internal sealed record BackupLocation(IBackupDestination Destination, string Key
 internal static class Locations
 {
     /// <summary>Adds the S3 connection options to a command.</summary>
-    public static void AddS3Options(Command command)
-    {
-        command.Add(S3Options.Endpoint);
-        command.Add(S3Options.Region);
-        command.Add(S3Options.ForcePathStyle);
-    }
+    public static void AddS3Options(Command command) => S3Options.AddTo(command);
 
     /// <summary>A destination for DEST. Local folders must exist unless <paramref name="create"/> is set.</summary>
     /// <exception cref="CliException">The folder does not exist, or the S3 URI is malformed.</exception>

@@ -12,22 +12,28 @@ namespace DBackup.Operator.Cli;
 /// </summary>
 internal static class S3Options
 {
-    public static Option<string?> Endpoint { get; } = new("--s3-endpoint")
-    {
-        Description = "Endpoint URL of an S3-compatible store (default: AWS; env DBACKUP_S3_ENDPOINT)",
-        HelpName = "URL",
-    };
+    private const string EndpointName = "--s3-endpoint";
+    private const string RegionName = "--s3-region";
+    private const string PathStyleName = "--s3-force-path-style";
 
-    public static Option<string?> Region { get; } = new("--s3-region")
+    /// <summary>Adds the S3 connection options to a command (new instances per command: symbols remember their parents).</summary>
+    public static void AddTo(Command command)
     {
-        Description = "S3 region (env DBACKUP_S3_REGION)",
-        HelpName = "REGION",
-    };
-
-    public static Option<bool> ForcePathStyle { get; } = new("--s3-force-path-style")
-    {
-        Description = "Path-style S3 addressing (env DBACKUP_S3_FORCE_PATH_STYLE; default on with a custom endpoint)",
-    };
+        command.Add(new Option<string?>(EndpointName)
+        {
+            Description = "Endpoint URL of an S3-compatible store (default: AWS; env DBACKUP_S3_ENDPOINT)",
+            HelpName = "URL",
+        });
+        command.Add(new Option<string?>(RegionName)
+        {
+            Description = "S3 region (env DBACKUP_S3_REGION)",
+            HelpName = "REGION",
+        });
+        command.Add(new Option<bool>(PathStyleName)
+        {
+            Description = "Path-style S3 addressing (env DBACKUP_S3_FORCE_PATH_STYLE; default on with a custom endpoint)",
+        });
+    }
 
     /// <summary>Whether an argument names an S3 location.</summary>
     public static bool IsS3(string text) => DestinationUri.IsS3(text);
@@ -48,9 +54,9 @@ internal static class S3Options
 
     private static S3Settings Settings(ParseResult parse) => new()
     {
-        Endpoint = parse.GetValue(Endpoint),
-        Region = parse.GetValue(Region),
-        ForcePathStyle = parse.GetValue(ForcePathStyle) ? true : null,
+        Endpoint = parse.GetValue<string?>(EndpointName),
+        Region = parse.GetValue<string?>(RegionName),
+        ForcePathStyle = parse.GetValue<bool>(PathStyleName) ? true : null,
     };
 
     private static T Checked<T>(string uri, Func<T> create)
