@@ -98,6 +98,28 @@ public sealed class BackupReader
         }
     }
 
+    /// <summary>
+    /// Reads only the start of the payload and reports its encryption: no key is needed, so <c>inspect</c> can say
+    /// which key a backup wants. Returns <see cref="EncryptionInfo.None"/> for an unencrypted payload.
+    /// </summary>
+    /// <exception cref="InvalidBackupException">The payload is empty or its encryption header is malformed.</exception>
+    public async Task<EncryptionInfo> ReadEncryptionAsync(CancellationToken cancellationToken)
+    {
+        var source = await _open(cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var (head, sniffed) = await PrefixedStream.SniffAsync(source, SegmentHeader.Magic.Length, cancellationToken).ConfigureAwait(false);
+            if (head.Length == 0)
+            {
+                throw new InvalidBackupException("the payload is empty");
+            }
+
+            return head.Span.SequenceEqual(SegmentHeader.Magic)
+                ? (await SegmentHeader.ReadAsync(sniffed, cancellationToken).ConfigureAwait(false)).ToInfo(Meta?.Encryption.Profile)
+                : EncryptionInfo.None;
+        }
+    }
+
     /// <summary>Reads the encryption header and the manifest only (for <c>inspect</c>); entries are not verified.</summary>
     /// <exception cref="InvalidBackupException">Header, manifest or meta.json are invalid, or no key matches.</exception>
     public async Task<BackupInspection> InspectAsync(CancellationToken cancellationToken)

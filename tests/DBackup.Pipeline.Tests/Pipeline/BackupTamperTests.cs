@@ -171,6 +171,19 @@ public sealed class BackupTamperTests
     }
 
     [Fact]
+    public async Task ReadEncryption_NamesKeyId_WithoutAnyKey()
+    {
+        var (payload, meta) = await WriteAsync(Key);
+        var (plain, _) = await WriteAsync(null);
+
+        var info = await new BackupReader(_ => Task.FromResult<Stream>(new MemoryStream(payload))).ReadEncryptionAsync(default);
+        var none = await new BackupReader(_ => Task.FromResult<Stream>(new MemoryStream(plain))).ReadEncryptionAsync(default);
+
+        Assert.Equal(meta.Encryption with { Profile = null }, info);
+        Assert.False(none.Enabled);
+    }
+
+    [Fact]
     public async Task Inspect_ReadsManifestOnly_WithoutMeta()
     {
         var (payload, _) = await WriteAsync(Key);
