@@ -48,7 +48,7 @@ internal sealed partial class ApiHandler
         {
             if (!long.TryParse(rv, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                 throw ApiErrors.BadRequest($"invalid resource version \"{rv}\"");
-            await WaitForRevisionAsync(n, ctx.RequestAborted).ConfigureAwait(false);
+            await Freshness.WaitForRevisionAsync(server, n, ctx.RequestAborted).ConfigureAwait(false);
             if (match == "Exact" || (match.Length == 0 && limit > 0)) at = n;
         }
 
@@ -100,14 +100,5 @@ internal sealed partial class ApiHandler
         w.WriteEndArray();
         w.WriteEndObject();
         await w.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
-    }
-
-    // A NotOlderThan read of a revision the store has not reached yet waits briefly, then times out like the apiserver.
-    private async Task WaitForRevisionAsync(long revision, CancellationToken ct)
-    {
-        for (var i = 0; i < 30 && server.Store.Revision < revision; i++) await Task.Delay(100, ct).ConfigureAwait(false);
-        if (server.Store.Revision < revision)
-            throw new ApiException(504, "Timeout", $"Too large resource version: {revision}, current: {server.Store.Revision}",
-                new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" }), ["retryAfterSeconds"] = 1 });
     }
 }

@@ -201,6 +201,9 @@ internal sealed partial class ApiObjects(ServerContext server)
         foreach (var e in MetaValidation.Name(obj.Name(), rt.NameRule)) yield return e;
         foreach (var e in MetaValidation.Labels(meta)) yield return e;
         foreach (var e in MetaValidation.Annotations(meta)) yield return e;
+        foreach (var e in MetaValidation.AnnotationSize(meta)) yield return e;
+        foreach (var e in MetaValidation.Finalizers(meta)) yield return e;
+        foreach (var e in MetaValidation.OwnerReferences(meta)) yield return e;
     }
 
     private static void CheckTypeMeta(ResourceType rt, string version, JsonObject obj)

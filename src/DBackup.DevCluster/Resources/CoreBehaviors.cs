@@ -17,8 +17,19 @@ internal partial class DataBehavior(bool secret) : ResourceBehavior
 
     public override void PrepareForUpdate(JsonObject obj, JsonObject old) => Fold(obj);
 
+    private const long MaxDataBytes = 1024 * 1024;
+
     public override IEnumerable<FieldError> Validate(JsonObject obj)
     {
+        // Values count decoded: Secret data and binaryData hold base64 of the real bytes.
+        var total = 0L;
+        foreach (var field in new[] { "data", "binaryData" })
+        {
+            if (obj[field] is not JsonObject values) continue;
+            var base64 = secret || field == "binaryData";
+            total += values.Sum(v => (long)v.Key.Length + (v.Value?.GetValue<string>() is { } text ? (base64 ? text.Length / 4 * 3 : System.Text.Encoding.UTF8.GetByteCount(text)) : 0));
+        }
+        if (total > MaxDataBytes) yield return FieldError.TooLong("data", MaxDataBytes);
         foreach (var field in secret ? new[] { "data" } : ["data", "binaryData"])
         {
             if (obj[field] is not JsonObject data) continue;

@@ -64,6 +64,51 @@ internal static partial class MetaValidation
         }
     }
 
+    private const long MaxAnnotationBytes = 256 * 1024;
+    private static readonly HashSet<string> StandardFinalizers = ["kubernetes", "orphan", "foregroundDeletion"];
+
+    /// <summary>Annotations may not exceed 256 KiB in total (keys plus values).</summary>
+    public static IEnumerable<FieldError> AnnotationSize(JsonObject meta)
+    {
+        if (meta["annotations"] is not JsonObject annotations) yield break;
+        var total = annotations.Sum(a => (long)a.Key.Length + (a.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s.Length : 0));
+        if (total > MaxAnnotationBytes) yield return FieldError.TooLong("metadata.annotations", MaxAnnotationBytes);
+    }
+
+    /// <summary>Finalizers are qualified names (domain-less ones other than the standard three only warn in 1.32).</summary>
+    public static IEnumerable<FieldError> Finalizers(JsonObject meta)
+    {
+        if (meta["finalizers"] is not JsonArray finalizers) yield break;
+        for (var i = 0; i < finalizers.Count; i++)
+        {
+            var name = finalizers[i] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+            if (StandardFinalizers.Contains(name)) continue;
+            foreach (var e in QualifiedKey(name, $"metadata.finalizers[{i}]")) yield return e;
+        }
+    }
+
+    /// <summary>Owner references need apiVersion, kind, name and uid, and at most one may be the controller.</summary>
+    public static IEnumerable<FieldError> OwnerReferences(JsonObject meta)
+    {
+        if (meta["ownerReferences"] is not JsonArray refs) yield break;
+        var controllers = 0;
+        foreach (var r in refs.OfType<JsonObject>())
+        {
+            var apiVersion = r.Str("apiVersion") ?? "";
+            if (apiVersion.Length == 0 || apiVersion.EndsWith('/'))
+                yield return FieldError.Invalid("metadata.ownerReferences.apiVersion", FieldError.Quote(apiVersion), "version must not be empty");
+            if (string.IsNullOrEmpty(r.Str("kind")))
+                yield return FieldError.Invalid("metadata.ownerReferences.kind", "\"\"", "kind must not be empty");
+            if (string.IsNullOrEmpty(r.Str("name")))
+                yield return FieldError.Invalid("metadata.ownerReferences.name", "\"\"", "name must not be empty");
+            if (string.IsNullOrEmpty(r.Str("uid")))
+                yield return FieldError.Invalid("metadata.ownerReferences.uid", "\"\"", "uid must not be empty");
+            if (r["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController) controllers++;
+        }
+        if (controllers > 1)
+            yield return FieldError.Invalid("metadata.ownerReferences", refs.ToJsonString(), "Only one reference can have Controller set to true");
+    }
+
     private static IEnumerable<FieldError> QualifiedKey(string key, string path)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);

@@ -37,6 +37,10 @@ internal sealed class WatchHandler(ServerContext server, Func<HttpContext, int?>
         {
             throw ApiErrors.BadRequest($"invalid resource version \"{rv}\"");
         }
+        else
+        {
+            await Freshness.WaitForRevisionAsync(server, from, ctx.RequestAborted).ConfigureAwait(false);
+        }
 
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json";

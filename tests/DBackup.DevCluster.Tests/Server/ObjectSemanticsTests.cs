@@ -329,4 +329,51 @@ public sealed class ObjectSemanticsTests(ClusterFixture fx) : IClassFixture<Clus
         Assert.Equal(400, code);
         Assert.Equal("Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 3", body!["message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Create_Returns422_WhenOwnerReferenceLacksUidOrHasTwoControllers()
+    {
+        var ns = await fx.NamespaceAsync();
+        var noUid = Some.ConfigMap("o1");
+        noUid.Metadata.OwnerReferences = [new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "x", Uid = "" }];
+        var twoControllers = Some.ConfigMap("o2");
+        twoControllers.Metadata.OwnerReferences =
+        [
+            new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "a", Uid = "1", Controller = true },
+            new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = "b", Uid = "2", Controller = true },
+        ];
+
+        var (code1, status1, _) = await Some.FailureAsync(() => fx.Client.CoreV1.CreateNamespacedConfigMapAsync(noUid, ns));
+        var (code2, status2, _) = await Some.FailureAsync(() => fx.Client.CoreV1.CreateNamespacedConfigMapAsync(twoControllers, ns));
+
+        Assert.Equal(422, code1);
+        Assert.Contains("metadata.ownerReferences.uid: Invalid value: \"\": uid must not be empty", status1!.Message);
+        Assert.Equal(422, code2);
+        Assert.Contains("Only one reference can have Controller set to true", status2!.Message);
+    }
+
+    [Fact]
+    public async Task Create_Returns422_WhenFinalizerIsNotAQualifiedName()
+    {
+        var ns = await fx.NamespaceAsync();
+        var cm = Some.ConfigMap("f");
+        cm.Metadata.Finalizers = ["example.com/ok", "not valid!"];
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.CoreV1.CreateNamespacedConfigMapAsync(cm, ns));
+
+        Assert.Equal(422, code);
+        Assert.Contains("metadata.finalizers[1]: Invalid value: \"not valid!\"", status!.Message);
+    }
+
+    [Fact]
+    public async Task Create_Returns422_WhenConfigMapDataExceedsOneMebibyte()
+    {
+        var ns = await fx.NamespaceAsync();
+        var big = Some.ConfigMap("big", new Dictionary<string, string> { ["blob"] = new string('x', 1024 * 1024 + 1) });
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.CoreV1.CreateNamespacedConfigMapAsync(big, ns));
+
+        Assert.Equal(422, code);
+        Assert.Contains("Too long", status!.Message);
+    }
 }

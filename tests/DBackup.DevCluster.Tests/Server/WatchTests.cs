@@ -207,4 +207,16 @@ public sealed class WatchTests(ClusterFixture fx) : IClassFixture<ClusterFixture
         Assert.True(failedOrEnded);
         Assert.Equal(["one"], received);
     }
+
+    [Fact]
+    public async Task Watch_Returns504_WhenResourceVersionIsFromTheFuture()
+    {
+        var ns = await fx.NamespaceAsync();
+        var future = (fx.Cluster.ResourceVersion + 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, body, _) = await Some.SendAsync(fx.Cluster, HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?watch=true&resourceVersion={future}");
+
+        Assert.Equal(504, code);
+        Assert.StartsWith($"Too large resource version: {future}", body!["message"]!.GetValue<string>());
+    }
 }
