@@ -19,6 +19,20 @@ public sealed class KubectlWorkflowTests(KubectlFixture fixture) : IClassFixture
     }
 
     [KubectlFact]
+    public async Task ImperativeCreate_Works_WithProtobufBodies()
+    {
+        // kubectl's generators (create configmap/secret/namespace/sa/role) send protobuf request bodies.
+        Assert.Contains("configmap/imp-cm created", await Kubectl.OkAsync("create configmap imp-cm --from-literal=a=1 --from-literal=b=2"), StringComparison.Ordinal);
+        Assert.Contains("secret/imp-secret created", await Kubectl.OkAsync("create secret generic imp-secret --from-literal=k=v"), StringComparison.Ordinal);
+        Assert.Contains("namespace/imp-ns created", await Kubectl.OkAsync("create namespace imp-ns"), StringComparison.Ordinal);
+        Assert.Contains("role.rbac.authorization.k8s.io/imp-role created", await Kubectl.OkAsync("create role imp-role --verb=get --resource=configmaps"), StringComparison.Ordinal);
+
+        Assert.Equal("""{"a":"1","b":"2"}""", await Kubectl.OkAsync(["get", "configmap", "imp-cm", "-o", "jsonpath={.data}"]));
+        Assert.Equal("dg==", await Kubectl.OkAsync(["get", "secret", "imp-secret", "-o", "jsonpath={.data.k}"]));
+        Assert.Matches(@"^imp-role\s+\d{4}-\d{2}-\d{2}T", await Kubectl.OkAsync("get role imp-role --no-headers"));
+    }
+
+    [KubectlFact]
     public async Task Diff_ExitsOneWithChange_AndZeroWithout()
     {
         await Kubectl.OkAsync("apply -f -", Manifests.Widget("diffed", 2));
