@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -10,7 +11,7 @@ namespace DBackup.Operator.Manifests;
 /// reader would take for a number, boolean or null (<c>"8080"</c>, <c>"true"</c>, <c>""</c>) are quoted,
 /// multi-line strings use literal blocks.
 /// </summary>
-internal static class YamlWriter
+internal static partial class YamlWriter
 {
     /// <summary>Serializes one object as a YAML document (no <c>---</c> marker).</summary>
     public static string Write(JsonNode node)
@@ -112,9 +113,14 @@ internal static class YamlWriter
     }
 
     // Words that some YAML reader (1.2 core, or a merge-aware one) would not take as a plain string.
+    // Timestamps stay strings for kubectl, but YAML 1.1 libraries (PyYAML, Ruby) would turn them into dates.
     private static bool AmbiguousForOtherReaders(string text) =>
-        text is "<<" or "=" || text.TrimStart('-', '+').ToLowerInvariant() is ".inf" or ".nan" || text.StartsWith("0o", StringComparison.OrdinalIgnoreCase);
+        text is "<<" or "=" || text.TrimStart('-', '+').ToLowerInvariant() is ".inf" or ".nan"
+        || text.StartsWith("0o", StringComparison.OrdinalIgnoreCase) || Timestamp().IsMatch(text);
 
     private static bool HasTrailingOrLeadingSpaceLines(string text) =>
         text.StartsWith(' ') || text.Split('\n').Any(line => line.EndsWith(' '));
+
+    [GeneratedRegex(@"^\d{4}-\d{1,2}-\d{1,2}([Tt ].*)?$")]
+    private static partial Regex Timestamp();
 }

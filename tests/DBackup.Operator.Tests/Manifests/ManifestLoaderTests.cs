@@ -214,7 +214,7 @@ public sealed class ManifestLoaderTests
         var original = JsonNode.Parse("""
             {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"r","labels":{}},
              "data":{"port":"8080","bool":"true","null":"null","empty":"","dash":"- item","colon":"a: b","hash":"#x",
-               "multi":"line1\nline2\n","trailing":"x \ny","float":"1.5","octal":"0o17","mode":"0644","yes":"yes","off":"Off","inf":".inf","merge":"<<","star":"*a","lead":" lead","trail":"trail ","tab":"a\tb","uni":"ü 日本 🎉","bell":"\u0007","crlf":"a\r\nb","brace":"{x}","nlfirst":"\nafter","nltwice":"a\n\n","nonl":"a\nb","indented":"  x\ny","bang":"!tag","pct":"%x","at":"@x","tick":"`x","q":"?x","long":"word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word end","quote":"it's \"q\""},
+               "multi":"line1\nline2\n","trailing":"x \ny","float":"1.5","octal":"0o17","mode":"0644","yes":"yes","off":"Off","inf":".inf","merge":"<<","star":"*a","lead":" lead","trail":"trail ","tab":"a\tb","uni":"ü 日本 🎉","bell":"\u0007","crlf":"a\r\nb","brace":"{x}","date":"2026-01-01","stamp":"2026-01-01T03:00:00Z","nlfirst":"\nafter","nltwice":"a\n\n","nonl":"a\nb","indented":"  x\ny","bang":"!tag","pct":"%x","at":"@x","tick":"`x","q":"?x","long":"word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word word end","quote":"it's \"q\""},
              "spec":{"n":1,"f":2.5,"b":false,"z":null,"list":[1,"1",[]]}}
             """)!;
 
@@ -223,5 +223,6 @@ public sealed class ManifestLoaderTests
 
         Assert.Equal(original.ToJsonString(), back.ToJsonString());
         Assert.Contains("port: \"8080\"", yaml, StringComparison.Ordinal);
+        Assert.Contains("date: \"2026-01-01\"", yaml, StringComparison.Ordinal);
     }
 }
