@@ -14,6 +14,13 @@ internal sealed partial class ApiObjects
     public JsonObject Patch(ResourceType rt, string version, string ns, string name, string contentType, byte[] body, bool dryRun, string? subresource, FieldCheck? fields = null)
     {
         var keys = rt.IsCustom ? null : StrategicMergeKeys.ForBuiltIn(rt.Group, rt.Kind);
+        // The patch type is checked before the object is looked up, so server-side apply answers 415, not 404.
+        var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
+        if (mediaType is not (PatchApplier.MergePatch or PatchApplier.JsonPatch) && !(mediaType == PatchApplier.StrategicMergePatch && keys is not null))
+        {
+            var unsupported = PatchApplier.Unsupported(keys is not null);
+            throw new ApiException(unsupported.StatusCode, unsupported.Reason, unsupported.Message);
+        }
         for (var attempt = 0; ; attempt++)
         {
             var current = GetOrThrow(rt, ns, name);

@@ -111,4 +111,16 @@ public sealed class PatchTests(ClusterFixture fx) : IClassFixture<ClusterFixture
 
         Assert.Equal(["dbackup.io/cleanup"], patched.Metadata.Finalizers);
     }
+
+    [Fact]
+    public async Task ServerSideApply_Returns415_EvenWhenObjectIsMissing()
+    {
+        var ns = await fx.NamespaceAsync();
+
+        var (code, body, _) = await Some.SendAsync(fx.Cluster, HttpMethod.Patch, $"/api/v1/namespaces/{ns}/configmaps/absent?fieldManager=test",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: absent\n", "application/apply-patch+yaml");
+
+        Assert.Equal(415, code);
+        Assert.Equal("UnsupportedMediaType", body!["reason"]!.GetValue<string>());
+    }
 }
