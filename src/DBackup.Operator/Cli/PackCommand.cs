@@ -49,7 +49,11 @@ internal static class PackCommand
             var defaultNamespace = parse.GetValue(ns) ?? "default";
             CheckNames(policy, componentName, defaultNamespace);
 
-            var objects = Collect(ManifestLoader.LoadFolder(folder), componentName, defaultNamespace, withSecrets, out var summary, out var guessed);
+            var destArgument = parse.GetRequiredValue(dest);
+
+            // A destination inside the folder (pack . --dest ./backups) holds meta.json files, not manifests.
+            var exclude = S3Options.IsS3(destArgument) ? [] : new[] { destArgument };
+            var objects = Collect(ManifestLoader.LoadFolder(folder, exclude), componentName, defaultNamespace, withSecrets, out var summary, out var guessed);
             foreach (var guess in guessed)
             {
                 context.Warn($"{guess} is not a known kind: guessed its resource name and a namespaced scope; add its CustomResourceDefinition to {folder} for exact names");
@@ -60,7 +64,7 @@ internal static class PackCommand
                 throw new CliException($"{folder} holds no Kubernetes objects (*.yaml, *.yml, *.json)");
             }
 
-            var destination = Locations.Destination(context, parse, parse.GetRequiredValue(dest), create: true);
+            var destination = Locations.Destination(context, parse, destArgument, create: true);
             var request = new BackupRequest
             {
                 Policy = policy,

@@ -32,8 +32,10 @@ internal static partial class ManifestLoader
     /// ordinal order of their relative paths. Files and folders whose name starts with '.' (such as
     /// <c>.git</c> or <c>.github</c>) are skipped; symbolic links to folders are not followed.
     /// </summary>
+    /// <param name="folder">The folder to read.</param>
+    /// <param name="exclude">Folders to leave out, such as a backup destination inside <paramref name="folder"/>.</param>
     /// <exception cref="ManifestException">A file is not valid YAML/JSON or holds something that is not an object.</exception>
-    public static IReadOnlyList<ManifestDocument> LoadFolder(string folder)
+    public static IReadOnlyList<ManifestDocument> LoadFolder(string folder, IReadOnlyCollection<string>? exclude = null)
     {
         var root = Path.GetFullPath(folder);
         if (!Directory.Exists(root))
@@ -42,7 +44,8 @@ internal static partial class ManifestLoader
         }
 
         var files = new List<string>();
-        Collect(root, files);
+        var skip = new HashSet<string>((exclude ?? []).Select(e => Path.TrimEndingDirectorySeparator(Path.GetFullPath(e))), StringComparer.Ordinal);
+        Collect(root, files, skip);
         files.Sort(StringComparer.Ordinal);
 
         var documents = new List<ManifestDocument>();
@@ -143,7 +146,7 @@ internal static partial class ManifestLoader
         }
     }
 
-    private static void Collect(string root, List<string> files)
+    private static void Collect(string root, List<string> files, HashSet<string> skip)
     {
         var pending = new Stack<string>();
         pending.Push(root);
@@ -159,7 +162,7 @@ internal static partial class ManifestLoader
 
                 if (entry is DirectoryInfo sub)
                 {
-                    if (sub.LinkTarget is null)
+                    if (sub.LinkTarget is null && !skip.Contains(sub.FullName))
                     {
                         pending.Push(sub.FullName);
                     }

@@ -148,6 +148,18 @@ public sealed class PackCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Pack_SkipsDestination_WhenItIsInsideTheFolder()
+    {
+        Samples.WriteManifests(_cli);
+        var dest = _cli.PathOf("manifests", "backups");
+        await _cli.RunOkAsync("pack", _cli.PathOf("manifests"), "--dest", dest, "--name", "first");
+
+        var run = await _cli.RunOkAsync("pack", _cli.PathOf("manifests"), "--dest", dest, "--name", "second");
+
+        Assert.Contains("Packed 8 objects", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pack_Fails_WhenFolderHasNoObjects()
     {
         _cli.Write("empty/readme.md", "nothing here");
