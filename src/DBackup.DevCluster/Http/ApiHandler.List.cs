@@ -56,7 +56,7 @@ internal sealed partial class ApiHandler
         try
         {
             page = server.Store.List(rt.Key, rt.Namespaced ? ns : "", at, after,
-                o => labels.Matches(o.Labels) && fields.Matches(o), limit);
+                labels.IsEmpty && fields.IsEmpty ? null : o => labels.Matches(o.Labels) && fields.Matches(o), limit);
         }
         catch (StoreException e) when (e.Failure == StoreFailure.TooOld)
         {
@@ -70,6 +70,7 @@ internal sealed partial class ApiHandler
         }
         var listMeta = new JsonObject { ["resourceVersion"] = page.Revision.ToString(CultureInfo.InvariantCulture) };
         if (page.More) listMeta["continue"] = ContinueToken.Encode(page.Revision, page.LastKey!);
+        if (page.Remaining is { } remaining) listMeta["remainingItemCount"] = remaining;
         if (WantsTable(ctx))
         {
             await WriteTableAsync(ctx, rt, version, page.Items.Select(i => ApiObjects.Output(i, rt, version)).ToList(), listMeta).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace DBackup.DevCluster.Store;
 
 /// <summary>One page of a list, taken from a single revision.</summary>
-internal sealed record ListPage(IReadOnlyList<StoredObject> Items, long Revision, string? LastKey, bool More);
+internal sealed record ListPage(IReadOnlyList<StoredObject> Items, long Revision, string? LastKey, bool More, long? Remaining = null);
 
 internal sealed partial class ObjectStore
 {
@@ -11,7 +11,7 @@ internal sealed partial class ObjectStore
     /// Lists objects as they were at <paramref name="atRevision"/> (null = now), in key order after
     /// <paramref name="afterKey"/>, keeping those <paramref name="filter"/> accepts, at most <paramref name="limit"/> (0 = all).
     /// </summary>
-    public ListPage List(string resource, string ns, long? atRevision, string? afterKey, Func<StoredObject, bool> filter, int limit)
+    public ListPage List(string resource, string ns, long? atRevision, string? afterKey, Func<StoredObject, bool>? filter, int limit)
     {
         lock (_gate)
         {
@@ -25,19 +25,23 @@ internal sealed partial class ObjectStore
             var items = new List<StoredObject>();
             string? last = null;
             var more = false;
+            long remaining = 0;
             foreach (var key in Merge(table.KeysBetween(from, to), overlay.Keys))
             {
                 var value = overlay.TryGetValue(key, out var old) ? old : (table.TryGet(key, out var cur) ? cur : null);
-                if (value is null || !filter(value)) continue;
+                if (value is null || (filter is not null && !filter(value))) continue;
                 if (limit > 0 && items.Count == limit)
                 {
                     more = true;
-                    break;
+                    // Like etcd's count, remainingItemCount is only known for unfiltered lists.
+                    if (filter is not null) break;
+                    remaining++;
+                    continue;
                 }
                 items.Add(value);
                 last = key;
             }
-            return new ListPage(items, rev, last, more);
+            return new ListPage(items, rev, last, more, more && filter is null ? remaining : null);
         }
     }
 

@@ -79,6 +79,7 @@ public sealed class ListSelectorsAndPagingTests(ClusterFixture fx) : IClassFixtu
         var first = await fx.Client.CoreV1.ListNamespacedConfigMapAsync(ns, limit: 2);
         Assert.Equal(2, first.Items.Count);
         Assert.NotNull(first.Metadata.ContinueProperty);
+        Assert.Equal(3, first.Metadata.RemainingItemCount);
 
         await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(Some.ConfigMap("zz-new"), ns);
         await fx.Client.CoreV1.DeleteNamespacedConfigMapAsync("d", ns);
