@@ -89,7 +89,7 @@ internal static class InspectCommand
         o.WriteLine($"Compression: {meta.Compression.Algorithm}{(meta.Compression.Level is null ? string.Empty : $" ({meta.Compression.Level})")}");
         o.WriteLine($"Secrets:     {(meta.IncludesSecrets ? "included" : "redacted")}");
         o.WriteLine($"Size:        {Output.Size(meta.Sizes.PayloadBytes)} stored, {Output.Size(meta.Sizes.TarBytes)} uncompressed");
-        o.WriteLine($"Objects:     {meta.Objects}");
+        o.WriteLine($"Objects:     {meta.Objects}{(meta.Components.Count == 0 ? string.Empty : " (" + string.Join(", ", meta.Components.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}")) + ")")}");
         o.WriteLine($"SHA-256:     {meta.Sha256}");
     }
 

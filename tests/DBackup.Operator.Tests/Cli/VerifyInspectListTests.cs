@@ -98,6 +98,7 @@ public sealed class VerifyInspectListTests : IDisposable
 
         Assert.Contains($"keyId {keyId}", run.Out, StringComparison.Ordinal);
         Assert.Contains("Secrets:     included", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Objects:     8 (manifests: 8)", run.Out, StringComparison.Ordinal);
         Assert.Contains("pass --key-file", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("core/configmaps", run.Out, StringComparison.Ordinal);
     }
