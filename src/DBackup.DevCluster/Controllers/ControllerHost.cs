@@ -99,6 +99,11 @@ internal static class ControllerRetry
                 // The object went away or became invalid meanwhile; a later event reconciles again.
                 return;
             }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or System.Text.Json.JsonException or KeyNotFoundException)
+            {
+                // An object the controllers cannot interpret must not stop the loop that serves every other one.
+                return;
+            }
         }
     }
 }

@@ -43,16 +43,12 @@ internal sealed class CrdBehavior : ResourceBehavior
                 yield return new FieldError($"spec.versions[{i}].schema.openAPIV3Schema", FieldErrorTypes.Required, "schemas are required", null);
                 continue;
             }
-            string? problem = null;
-            try
+            // The apiserver's structural-schema rules (types everywhere, metadata limits, valid defaults, ...).
+            foreach (var e in StructuralSchema.ValidateStructural(schema, $"spec.versions[{i}].schema.openAPIV3Schema")) yield return e;
+            if (versions[i] is JsonObject version)
             {
-                StructuralSchema.FromOpenApiV3(schema);
+                foreach (var e in Tables.PrinterColumn.Validate(version, $"spec.versions[{i}]")) yield return e;
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
-            {
-                problem = e.Message;
-            }
-            if (problem is not null) yield return FieldError.Invalid($"spec.versions[{i}].schema.openAPIV3Schema", "{...}", problem);
         }
     }
 

@@ -125,4 +125,19 @@ public sealed class CrdSchemaTests(ClusterFixture fx) : IClassFixture<ClusterFix
         Assert.Contains(crd.Status.Conditions, c => c.Type == "NamesAccepted" && c.Status == "True");
         Assert.Equal(1, crd.Metadata.Generation);
     }
+
+    [Fact]
+    public async Task CrdCreate_Returns422_WhenSchemaIsNotStructural()
+    {
+        var crd = k8s.KubernetesJson.Deserialize<k8s.Models.V1CustomResourceDefinition>("""
+            {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"things.ns.example.com"},
+             "spec":{"group":"ns.example.com","scope":"Namespaced","names":{"plural":"things","kind":"Thing"},
+                     "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{"spec":{"properties":{"a":{"type":"string"}}}}}}}]}}
+            """);
+
+        var (code, status, _) = await Some.FailureAsync(() => fx.Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd));
+
+        Assert.Equal(422, code);
+        Assert.Contains("spec.versions[0].schema.openAPIV3Schema.properties[spec].type", status!.Message);
+    }
 }
