@@ -9,7 +9,7 @@ namespace DBackup.DevCluster.Discovery;
 
 /// <summary>
 /// A skeleton OpenAPI v3: per group-version documents that list each resource's PATCH operation with its
-/// x-kubernetes-group-version-kind and the fieldValidation parameter, and an empty schema set. That is what
+/// x-kubernetes-group-version-kind and the fieldValidation parameter, plus CRD schemas (built-ins have none). That is what
 /// kubectl reads to decide on server-side field validation; without schemas it computes strategic merge
 /// patches from its compiled-in types, as it does for servers without OpenAPI. /openapi/v2 answers 404.
 /// </summary>
@@ -44,8 +44,16 @@ internal sealed class OpenApiHandler(ServerContext server)
             {
                 var prefix = group.Length == 0 ? $"api/{version}" : $"apis/{group}/{version}";
                 var paths = new JsonObject();
+                var schemas = new JsonObject();
                 foreach (var rt in server.Registry.All.Where(r => r.Group == group && r.Version(version) is not null))
                 {
+                    // CRDs carry their own schema; kubectl explain finds it by the GVK extension (an array on schemas).
+                    if (rt.Version(version)?.CrdVersion?["schema"]?["openAPIV3Schema"] is JsonObject crdSchema)
+                    {
+                        var schema = (JsonObject)crdSchema.DeepClone();
+                        schema["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = group, ["kind"] = rt.Kind, ["version"] = version });
+                        schemas[$"{ReverseDomain(group)}.{version}.{rt.Kind}"] = schema;
+                    }
                     var item = rt.Namespaced ? $"/{prefix}/namespaces/{{namespace}}/{rt.Plural}/{{name}}" : $"/{prefix}/{rt.Plural}/{{name}}";
                     paths[item] = new JsonObject
                     {
@@ -66,11 +74,14 @@ internal sealed class OpenApiHandler(ServerContext server)
                     ["openapi"] = "3.0.0",
                     ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = server.Options.KubernetesVersion },
                     ["paths"] = paths,
-                    ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+                    ["components"] = new JsonObject { ["schemas"] = schemas },
                 });
             }
         }
     }
+
+    // OpenAPI definition names use the reversed group: widgets.example.com -> com.example.
+    private static string ReverseDomain(string group) => string.Join('.', group.Split('.').Reverse());
 
     private static string Hash(JsonObject doc) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(doc.ToJsonString()))).ToLowerInvariant()[..32];
