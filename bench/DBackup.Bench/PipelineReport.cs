@@ -58,8 +58,8 @@ internal static class PipelineReport
             Ratio(sb, $"{row.Objects} objects: encryption overhead vs compression alone", $"{overhead * 100:F1}%", "<= 10%", overhead <= 0.10);
             var cpuRatio = row.External.Cpu.TotalSeconds / row.Encrypted.Cpu.TotalSeconds;
             var cpuOverhead = row.Encrypted.Cpu.TotalSeconds / row.Plain.Cpu.TotalSeconds - 1;
-            Ratio(sb, $"{row.Objects} objects: CPU efficiency, ours (gzip+AES) vs gzip\\|openssl", $"{cpuRatio:F2}x", "(info)", cpuRatio >= 1.5);
-            Ratio(sb, $"{row.Objects} objects: encryption CPU overhead vs compression alone", $"{cpuOverhead * 100:F1}%", "(info)", cpuOverhead <= 0.10);
+            Ratio(sb, $"{row.Objects} objects: CPU efficiency, ours (gzip+AES) vs gzip\\|openssl", $"{cpuRatio:F2}x", "(info)", null);
+            Ratio(sb, $"{row.Objects} objects: encryption CPU overhead vs compression alone", $"{cpuOverhead * 100:F1}%", "(info)", null);
         }
 
         if (rows.Count >= 2)
@@ -80,8 +80,8 @@ internal static class PipelineReport
             $"| {objects} | {name} | {seconds:F2} | {run.Cpu.TotalSeconds:F2} | {run.TarBytes / 1e6 / seconds:F1} | {run.TarBytes / 1e6 / run.Cpu.TotalSeconds:F1} | {objects / seconds:F0} | {run.TarBytes / 1e6:F1} | {run.StoredBytes / 1e6:F1} | {run.PeakTotalBytes / 1e6:F1} |");
     }
 
-    private static void Ratio(StringBuilder sb, string name, string value, string target, bool met) =>
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} | {target} | {(met ? "yes" : "**no**")} |");
+    private static void Ratio(StringBuilder sb, string name, string value, string target, bool? met) =>
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} | {target} | {met switch { true => "yes", false => "**no**", null => "-" }} |");
 }
 
 internal sealed record Run(TimeSpan Elapsed, TimeSpan Cpu, long TarBytes, long StoredBytes, long PeakTotalBytes);

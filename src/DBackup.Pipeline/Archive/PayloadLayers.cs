@@ -41,7 +41,10 @@ internal sealed class PayloadLayers : IAsyncDisposable
 
     public static async Task<PayloadLayers> OpenAsync(Stream source, KeyRing keys, BackupMeta? meta, ReadLimits limits, CancellationToken ct)
     {
-        var raw = new MeasuringStream(source, hash: true, leaveOpen: false);
+        // Stored bytes can exceed the tar only by gzip's and the cipher's small overheads; more is trailing junk.
+        var maxStored = limits.MaxTotalBytes + (limits.MaxTotalBytes / 50) + (1 << 20);
+        var tooLarge = $"the payload is larger than the {limits.MaxTotalBytes}-byte limit allows";
+        var raw = new MeasuringStream(source, hash: true, leaveOpen: false) { Limit = maxStored, LimitMessage = tooLarge };
         try
         {
             var (head, sniffed) = await PrefixedStream.SniffAsync(raw, SegmentHeader.Magic.Length, ct).ConfigureAwait(false);
@@ -71,7 +74,7 @@ internal sealed class PayloadLayers : IAsyncDisposable
                 plain = DecryptingStream.Open(sniffed, header, keys);
             }
 
-            var inner = new MeasuringStream(plain, hash: true, leaveOpen: false);
+            var inner = new MeasuringStream(plain, hash: true, leaveOpen: false) { Limit = maxStored, LimitMessage = tooLarge };
             var (innerHead, innerSniffed) = await PrefixedStream.SniffAsync(inner, 2, ct).ConfigureAwait(false);
             var gzip = Compressor.LooksGzip(innerHead.Span);
             if (meta is not null && (meta.Compression.Algorithm == Compressor.GzipName) != gzip)

@@ -103,6 +103,7 @@ internal sealed class SpooledArchive : IDisposable
             await foreach (var obj in objects.WithCancellation(ct).ConfigureAwait(false))
             {
                 ArgumentNullException.ThrowIfNull(obj);
+                ct.ThrowIfCancellationRequested(); // Also for sources that ignore the token.
                 var path = ArchivePaths.ForWriting(obj.Ref);
                 ObjectJson.CheckForWriting(obj);
                 duplicates.Add(Fingerprint(Encoding.UTF8.GetBytes(path)));

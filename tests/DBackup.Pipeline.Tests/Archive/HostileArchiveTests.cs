@@ -209,6 +209,15 @@ public sealed class HostileArchiveTests
     }
 
     [Fact]
+    public async Task Verify_Refuses_EndlessTrailingData()
+    {
+        var payload = Valid((GoodPath, GoodJson));
+        var padded = payload.Concat(new byte[3 * 1024 * 1024]).ToArray();
+
+        await AssertRefusedAsync(padded, "larger than the", ReadLimits.Default with { MaxTotalBytes = 1024 * 1024 });
+    }
+
+    [Fact]
     public async Task Verify_Refuses_CorruptGzip()
     {
         var payload = Valid((GoodPath, GoodJson));
