@@ -144,6 +144,9 @@ internal sealed class CrdController(ApiObjects objects)
         return new ResourceType
         {
             SelectableFields = selectable,
+            Scale = storage?["subresources"]?["scale"] is JsonObject scale
+                ? new ScalePaths(scale.Str("specReplicasPath")!.TrimStart('.'), scale.Str("statusReplicasPath")!.TrimStart('.'), scale.Str("labelSelectorPath")?.TrimStart('.'))
+                : null,
             Group = spec.Str("group")!,
             Plural = names.Str("plural")!,
             Singular = names.Str("singular") ?? names.Str("kind")!.ToLowerInvariant(),

@@ -77,6 +77,14 @@ internal sealed class DiscoveryHandler(ServerContext server)
             resources.Add(entry);
             if (r.HasStatus(version)) resources.Add(Sub(r, "status"));
             if (r.Key == "/namespaces") resources.Add(Sub(r, "finalize", ["update"]));
+            if (r.Scale is not null)
+            {
+                var scale = Sub(r, "scale");
+                scale["group"] = "autoscaling";
+                scale["version"] = "v1";
+                scale["kind"] = "Scale";
+                resources.Add(scale);
+            }
         }
         await Responses.WriteJsonAsync(ctx, 200, new JsonObject
         {

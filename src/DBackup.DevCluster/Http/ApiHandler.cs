@@ -47,11 +47,17 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
         if (!rt.Namespaced && route.Namespace is not null) throw ApiErrors.PathNotFound();
         var ns = route.Namespace ?? "";
         var sub = route.Subresource;
-        if (sub is not null && !(sub == "status" && rt.HasStatus(route.Version)) && !(sub == "finalize" && rt.Key == "/namespaces"))
+        if (sub is not null && !(sub == "status" && rt.HasStatus(route.Version)) && !(sub == "finalize" && rt.Key == "/namespaces")
+            && !(sub == "scale" && rt.Scale is not null))
             throw ApiErrors.PathNotFound();
         var q = ctx.Request.Query;
         var dryRun = ParseDryRun(q["dryRun"]);
         var fields = FieldCheck.Parse(q["fieldValidation"].FirstOrDefault());
+        if (sub == "scale" && route.Name is not null)
+        {
+            await ScaleAsync(ctx, rt, route.Version, ns, route.Name, dryRun).ConfigureAwait(false);
+            return;
+        }
         var method = ctx.Request.Method;
         if (route.Name is null)
         {
@@ -98,6 +104,18 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
             default:
                 throw ApiErrors.MethodNotAllowed();
         }
+    }
+
+    private async Task ScaleAsync(HttpContext ctx, ResourceType rt, string version, string ns, string name, bool dryRun)
+    {
+        var scale = ctx.Request.Method switch
+        {
+            "GET" => ScaleSubresource.Get(objects, rt, ns, name),
+            "PUT" => ScaleSubresource.Update(objects, rt, version, ns, name, await Responses.ReadObjectAsync(ctx).ConfigureAwait(false), dryRun),
+            "PATCH" => ScaleSubresource.Patch(objects, rt, version, ns, name, ctx.Request.ContentType ?? "", await Responses.ReadBodyAsync(ctx).ConfigureAwait(false), dryRun),
+            _ => throw ApiErrors.MethodNotAllowed(),
+        };
+        await Responses.WriteJsonAsync(ctx, 200, scale).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(HttpContext ctx, ResourceType rt, string version, string ns, string name, bool dryRun)

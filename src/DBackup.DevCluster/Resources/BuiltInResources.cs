@@ -15,7 +15,8 @@ internal static class BuiltInResources
         Make("", "v1", "events", "Event", true, ["ev"], behavior: new EventBehavior(eventsApi: false), fields: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
             "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source=source.component", "type"]),
         Make("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, ["pvc"], status: true, behavior: new PvcBehavior()),
-        Make("apps", "v1", "deployments", "Deployment", true, ["deploy"], status: true, categories: ["all"], behavior: new DeploymentBehavior(), generation: true),
+        Make("apps", "v1", "deployments", "Deployment", true, ["deploy"], status: true, categories: ["all"], behavior: new DeploymentBehavior(), generation: true,
+            scale: new ScalePaths("spec.replicas", "status.replicas", null)),
         Make("events.k8s.io", "v1", "events", "Event", true, ["ev"], behavior: new EventBehavior(eventsApi: true), fields: ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
             "regarding.apiVersion", "regarding.resourceVersion", "regarding.fieldPath", "reason", "reportingController", "type"]),
         Make("coordination.k8s.io", "v1", "leases", "Lease", true, []),
@@ -29,8 +30,9 @@ internal static class BuiltInResources
 
     private static ResourceType Make(string group, string version, string plural, string kind, bool namespaced, string[] shortNames,
         bool status = false, string[]? categories = null, ResourceBehavior? behavior = null, NameRule nameRule = NameRule.DnsSubdomain,
-        bool generation = false, bool returnObject = false, string[]? fields = null) => new()
+        bool generation = false, bool returnObject = false, string[]? fields = null, ScalePaths? scale = null) => new()
         {
+            Scale = scale,
             // "name=path" when the selector name differs from the JSON path (core Events' "source").
             SelectableFields = (fields ?? []).ToDictionary(f => f.Split('=')[0], f => f.Split('=').Last(), StringComparer.Ordinal),
             Group = group,

@@ -42,6 +42,9 @@ internal sealed class ResourceType
     /// <summary>Extra fieldSelector fields (beyond metadata.name/namespace) mapped to dotted JSON paths.</summary>
     public IReadOnlyDictionary<string, string> SelectableFields { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The /scale subresource, when the resource has one.</summary>
+    public ScalePaths? Scale { get; init; }
+
     /// <summary>For custom resources: the CRD's name, to refuse writes while it terminates.</summary>
     public string? CrdName { get; init; }
 

@@ -123,4 +123,26 @@ public sealed class PatchTests(ClusterFixture fx) : IClassFixture<ClusterFixture
         Assert.Equal(415, code);
         Assert.Equal("UnsupportedMediaType", body!["reason"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ScaleSubresource_ReadsAndWritesDeploymentReplicas()
+    {
+        var ns = await fx.NamespaceAsync();
+        var created = await fx.Client.AppsV1.CreateNamespacedDeploymentAsync(Deployment("web", new V1Container { Name = "c", Image = "i" }), ns);
+
+        var scale = await fx.Client.AppsV1.ReadNamespacedDeploymentScaleAsync("web", ns);
+        var initialReplicas = scale.Spec.Replicas;
+        var patched = await fx.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "web", ns);
+        var deployment = await fx.Client.AppsV1.ReadNamespacedDeploymentAsync("web", ns);
+        scale.Spec.Replicas = 5;
+        var (code, _, _) = await Some.FailureAsync(() => fx.Client.AppsV1.ReplaceNamespacedDeploymentScaleAsync(scale, "web", ns));
+
+        Assert.Equal(1, initialReplicas);
+        Assert.Equal("app=web", scale.Status.Selector);
+        Assert.Equal(created.Metadata.ResourceVersion, scale.Metadata.ResourceVersion);
+        Assert.Equal(3, patched.Spec.Replicas);
+        Assert.Equal(3, deployment.Spec.Replicas);
+        Assert.Equal(2, deployment.Metadata.Generation);
+        Assert.Equal(409, code);
+    }
 }
