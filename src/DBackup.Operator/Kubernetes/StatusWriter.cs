@@ -21,7 +21,7 @@ public sealed class StatusWriter(CustomResourceClient client, ILogger<StatusWrit
 
     /// <summary>
     /// Applies <paramref name="mutate"/> to a copy of <paramref name="entity"/>'s status, sets
-    /// <c>observedGeneration</c> to the object's generation and writes the status if anything changed.
+    /// <c>observedGeneration</c> to <paramref name="entity"/>'s generation and writes the status if anything changed.
     /// </summary>
     /// <typeparam name="T">The entity type.</typeparam>
     /// <typeparam name="TStatus">Its status type; name it in the lambda: <c>(MetaBackupPolicyStatus s) =&gt; …</c>.</typeparam>
@@ -40,13 +40,17 @@ public sealed class StatusWriter(CustomResourceClient client, ILogger<StatusWrit
         ArgumentNullException.ThrowIfNull(entity);
         ArgumentNullException.ThrowIfNull(mutate);
         var current = entity;
+
+        // The generation the caller reconciled, even when a retry reads a newer one: claiming to have observed a
+        // spec the reconcile never saw would let `kubectl wait` and GitOps health checks trust stale conditions.
+        var observed = entity.Metadata.Generation;
         for (var attempt = 1; ; attempt++)
         {
             var copy = CustomResourceClient.DeepCopy(current);
             copy.Status ??= new TStatus();
             var before = KubernetesJson.Serialize(copy.Status);
             var wanted = mutate(copy.Status);
-            ObservedGeneration<TStatus>.Set(copy.Status, copy.Metadata.Generation);
+            ObservedGeneration<TStatus>.Set(copy.Status, observed);
             if (!wanted && KubernetesJson.Serialize(copy.Status) == before)
             {
                 return current;

@@ -83,13 +83,14 @@ public sealed class ResourceInformer<T>(CustomResourceClient client, InformerOpt
             {
                 return;
             }
-            catch (Exception e) when (IsExpired(e))
+            catch (Exception e) when (IsExpired(e) && resourceVersion is not null)
             {
                 logger.LogInformation("Watch of {Kind} expired at resourceVersion {ResourceVersion}; listing again", typeof(T).Name, resourceVersion);
                 resourceVersion = null;
             }
             catch (Exception e)
             {
+                // Includes a 410 during the list itself (a continue token expired under heavy churn): back off, then list again.
                 failures++;
                 var delay = Backoff.Reconnect(failures, options.ReconnectUnit);
                 logger.LogWarning(e, "List/watch of {Kind} failed ({Failures} in a row); retrying in {Delay}", typeof(T).Name, failures, delay);

@@ -93,19 +93,28 @@ public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixtu
     }
 
     [Fact]
-    public async Task RunAsync_RetriesWithBackoff_WhenReconcileThrows()
+    public async Task RunAsync_RetriesWithGrowingBackoff_WhenReconcileThrows()
     {
         var ns = await fx.NamespaceAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
         var reconciler = new TestReconciler
         {
-            OnReconcile = (_, call) => call < 3 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done),
+            OnReconcile = (_, call) =>
+            {
+                calls.Enqueue(time.GetUtcNow());
+                return call < 3 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done);
+            },
         };
         await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
         await using var running = Start(ns, reconciler, time);
 
-        await AdvanceUntilAsync(time, TimeSpan.FromSeconds(1), () => reconciler.Reconciles >= 3, "retried twice");
-        Assert.Equal(3, reconciler.Reconciles);
+        await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(500), () => reconciler.Reconciles >= 3, "retried twice");
+
+        var at = calls.ToArray();
+        Assert.Equal(3, at.Length);
+        Assert.True(at[1] - at[0] >= TimeSpan.FromSeconds(1), $"first retry after {at[1] - at[0]}");
+        Assert.True(at[2] - at[1] >= TimeSpan.FromSeconds(2), $"second retry after {at[2] - at[1]}");
     }
 
     [Fact]
@@ -113,16 +122,25 @@ public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixtu
     {
         var ns = await fx.NamespaceAsync();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset>();
         var reconciler = new TestReconciler
         {
-            OnReconcile = (_, call) => Task.FromResult(call == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromHours(1)) : ReconcileResult.Done),
+            OnReconcile = (_, call) =>
+            {
+                calls.Enqueue(time.GetUtcNow());
+                return Task.FromResult(call == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromHours(1)) : ReconcileResult.Done);
+            },
         };
         await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
         await using var running = Start(ns, reconciler, time);
         await Eventually.TrueAsync(() => reconciler.Reconciles == 1, "first reconcile");
 
-        await AdvanceUntilAsync(time, TimeSpan.FromMinutes(30), () => reconciler.Reconciles == 2, "requeued reconcile");
-        Assert.Equal(2, reconciler.Reconciles);
+        await AdvanceUntilAsync(time, TimeSpan.FromMinutes(10), () => reconciler.Reconciles == 2, "requeued reconcile");
+
+        var at = calls.ToArray();
+        Assert.Equal(2, at.Length);
+        Assert.True(at[1] - at[0] >= TimeSpan.FromHours(1), $"requeued after {at[1] - at[0]}");
+        Assert.Equal(1, reconciler.Reconciled.First().Metadata.Generation);
     }
 
     [Fact]

@@ -100,4 +100,23 @@ public sealed class StatusWriterTests(OperatorClusterFixture fx) : IClassFixture
 
         Assert.Equal("00000000deadbeef", (await Objects.GetAsync(fx.Client, ns, created.Metadata.Name)).Status.KeyId);
     }
+
+    [Fact]
+    public async Task UpdateAsync_KeepsCallersObservedGeneration_WhenSpecChangedBeforeRetry()
+    {
+        var ns = await fx.NamespaceAsync();
+        var stale = await Objects.CreateAsync(fx.Client, ns, Some.Profile());
+        await Objects.PatchAsync(fx.Client, ns, stale.Metadata.Name, """{"spec":{"secretRef":{"name":"rotated"}}}""");
+
+        await Writer().UpdateAsync(stale, (EncryptionProfileRefStatus s) =>
+        {
+            s.KeyId = "1111111111111111";
+            return true;
+        }, CancellationToken.None);
+
+        var read = await Objects.GetAsync(fx.Client, ns, stale.Metadata.Name);
+        Assert.Equal(2, read.Metadata.Generation);
+        Assert.Equal(1, read.Status.ObservedGeneration);
+        Assert.Equal("1111111111111111", read.Status.KeyId);
+    }
 }
