@@ -54,11 +54,11 @@ internal sealed class TarPart : IAsyncDisposable
     /// <summary>Writes the end-of-archive records as their own compressed part.</summary>
     public static async Task WriteEndAsync(Stream sink, CompressionAlgorithm algorithm, CompressionLevel level, CancellationToken ct)
     {
-        var compressor = Compressor.Compress(sink, algorithm, level);
+        // 1 KiB of zeros: a plain single-threaded member is enough.
+        var compressor = algorithm == CompressionAlgorithm.Gzip ? new GZipStream(sink, level, leaveOpen: true) : (Stream)new NonClosingStream(sink);
         await using (compressor.ConfigureAwait(false))
         {
             await compressor.WriteAsync(new byte[EndOfArchiveBytes], ct).ConfigureAwait(false);
-            await Compressor.FinishAsync(compressor, ct).ConfigureAwait(false);
         }
     }
 
