@@ -69,7 +69,7 @@ internal sealed class DiscoveryHandler(ServerContext server)
                 ["singularName"] = r.Singular,
                 ["namespaced"] = r.Namespaced,
                 ["kind"] = r.Kind,
-                ["verbs"] = new JsonArray(Verbs.Select(v => (JsonNode)v).ToArray()),
+                ["verbs"] = new JsonArray((r.Verbs ?? Verbs).Select(v => (JsonNode)v).ToArray()),
             };
             if (r.ShortNames.Length > 0) entry["shortNames"] = new JsonArray(r.ShortNames.Select(s => (JsonNode)s).ToArray());
             if (r.Categories.Length > 0) entry["categories"] = new JsonArray(r.Categories.Select(s => (JsonNode)s).ToArray());

@@ -21,6 +21,11 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
                 return;
             }
             var rt = server.Registry.Find(route.Group, route.Version, route.Resource) ?? throw ApiErrors.PathNotFound();
+            if (rt.Answer is not null)
+            {
+                await AnswerReviewAsync(ctx, rt, route).ConfigureAwait(false);
+                return;
+            }
             await DispatchAsync(ctx, route, rt).ConfigureAwait(false);
         }
         catch (ApiException e)
@@ -104,6 +109,18 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
             default:
                 throw ApiErrors.MethodNotAllowed();
         }
+    }
+
+    // Reviews are answered, never stored: POST on the collection echoes the spec with a computed status.
+    private static async Task AnswerReviewAsync(HttpContext ctx, ResourceType rt, ApiRoute route)
+    {
+        if (ctx.Request.Method != "POST" || route.Name is not null || route.Namespace is not null) throw ApiErrors.MethodNotAllowed();
+        var review = await Responses.ReadObjectAsync(ctx).ConfigureAwait(false);
+        review["apiVersion"] = rt.ApiVersion(route.Version);
+        review["kind"] = rt.Kind;
+        review["metadata"] ??= new JsonObject();
+        review["status"] = rt.Answer!(review);
+        await Responses.WriteJsonAsync(ctx, 201, review).ConfigureAwait(false);
     }
 
     private async Task ScaleAsync(HttpContext ctx, ResourceType rt, string version, string ns, string name, bool dryRun)

@@ -42,6 +42,12 @@ internal sealed class ResourceType
     /// <summary>Extra fieldSelector fields (beyond metadata.name/namespace) mapped to dotted JSON paths.</summary>
     public IReadOnlyDictionary<string, string> SelectableFields { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Discovery verbs when not the full set (create-only reviews).</summary>
+    public string[]? Verbs { get; init; }
+
+    /// <summary>For review resources: computes the status of a created review, which is never stored.</summary>
+    public Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject>? Answer { get; init; }
+
     /// <summary>The /scale subresource, when the resource has one.</summary>
     public ScalePaths? Scale { get; init; }
 

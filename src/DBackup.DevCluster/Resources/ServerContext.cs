@@ -10,7 +10,7 @@ internal sealed class ServerContext(DevClusterOptions options)
     public DevClusterOptions Options { get; } = options;
     public TimeProvider Time => Options.TimeProvider;
     public ObjectStore Store { get; } = new(options.HistoryWindow, options.HistoryRetention, options.TimeProvider);
-    public ResourceRegistry Registry { get; } = new(BuiltInResources.All());
+    public ResourceRegistry Registry { get; } = new(BuiltInResources.All().Concat(Reviews.All()));
 
     /// <summary>Allocates a Service clusterIP from 10.96.0.0/12, the kubeadm default range.</summary>
     public string AllocateClusterIp()

@@ -110,4 +110,18 @@ public sealed class DiscoveryTests(ClusterFixture fx) : IClassFixture<ClusterFix
         Assert.Equal("w", cells[0]!.GetValue<string>());
         Assert.Equal(4, cells[1]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task SelfSubjectAccessReview_IsAllowed_BecauseNoAuthorizationIsEnforced()
+    {
+        var review = await fx.Client.AuthorizationV1.CreateSelfSubjectAccessReviewAsync(new k8s.Models.V1SelfSubjectAccessReview
+        {
+            Spec = new k8s.Models.V1SelfSubjectAccessReviewSpec { ResourceAttributes = new k8s.Models.V1ResourceAttributes { Verb = "delete", Resource = "secrets", NamespaceProperty = "default" } },
+        });
+
+        Assert.True(review.Status.Allowed);
+        Assert.Equal("delete", review.Spec.ResourceAttributes.Verb);
+        var (code, _, _) = await Some.SendAsync(fx.Cluster, HttpMethod.Get, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews");
+        Assert.Equal(405, code);
+    }
 }

@@ -23,6 +23,9 @@ internal sealed record ProtoField(string Name, ProtoKind Kind, ProtoMessage? Mes
 internal sealed class ProtoMessage(string name)
 {
     public string Name { get; } = name;
+
+    /// <summary>Skip every field (status blocks: the server resets them on create anyway).</summary>
+    public bool IgnoreAll { get; init; }
     public Dictionary<int, ProtoField> Fields { get; } = [];
 
     public ProtoMessage F(int number, string field, ProtoKind kind = ProtoKind.String, ProtoMessage? message = null, bool repeated = false, bool keepZero = false)

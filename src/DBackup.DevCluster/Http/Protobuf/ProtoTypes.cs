@@ -4,7 +4,7 @@ namespace DBackup.DevCluster.Http.Protobuf;
 
 /// <summary>
 /// The k8s.io/api messages kubectl's imperative generators send as protobuf (create namespace, configmap,
-/// secret, serviceaccount, role(binding), clusterrole(binding), service, deployment).
+/// secret, serviceaccount, role(binding), clusterrole(binding), service, deployment; auth can-i/whoami reviews).
 /// </summary>
 internal static class ProtoTypes
 {
@@ -72,7 +72,12 @@ internal static class ProtoTypes
         .F(1, "replicas", Int, keepZero: true).M(2, "selector", LabelSelector).M(3, "template", PodTemplateSpec).M(4, "strategy", DeploymentStrategy)
         .F(5, "minReadySeconds", Int).F(6, "revisionHistoryLimit", Int, keepZero: true).F(7, "paused", Bool).F(9, "progressDeadlineSeconds", Int, keepZero: true);
 
-    private static readonly ProtoMessage Empty = new("Status");
+    private static readonly ProtoMessage Empty = new("Status") { IgnoreAll = true };
+
+    private static readonly ProtoMessage ResourceAttributes = new ProtoMessage("ResourceAttributes")
+        .F(1, "namespace").F(2, "verb").F(3, "group").F(4, "version").F(5, "resource").F(6, "subresource").F(7, "name");
+
+    private static readonly ProtoMessage NonResourceAttributes = new ProtoMessage("NonResourceAttributes").F(1, "path").F(2, "verb");
 
     /// <summary>Top-level kinds by "apiVersion/kind".</summary>
     public static readonly Dictionary<string, ProtoMessage> Kinds = new(StringComparer.Ordinal)
@@ -88,5 +93,11 @@ internal static class ProtoTypes
         ["rbac.authorization.k8s.io/v1/ClusterRole"] = new ProtoMessage("ClusterRole").M(1, "metadata", ObjectMeta).M(2, "rules", PolicyRule, repeated: true),
         ["rbac.authorization.k8s.io/v1/RoleBinding"] = new ProtoMessage("RoleBinding").M(1, "metadata", ObjectMeta).M(2, "subjects", Subject, repeated: true).M(3, "roleRef", RoleRef),
         ["rbac.authorization.k8s.io/v1/ClusterRoleBinding"] = new ProtoMessage("ClusterRoleBinding").M(1, "metadata", ObjectMeta).M(2, "subjects", Subject, repeated: true).M(3, "roleRef", RoleRef),
+        ["authorization.k8s.io/v1/SelfSubjectAccessReview"] = new ProtoMessage("SelfSubjectAccessReview").M(1, "metadata", ObjectMeta)
+            .M(2, "spec", new ProtoMessage("SelfSubjectAccessReviewSpec").M(1, "resourceAttributes", ResourceAttributes).M(2, "nonResourceAttributes", NonResourceAttributes))
+            .M(3, "status", Empty),
+        ["authorization.k8s.io/v1/SelfSubjectRulesReview"] = new ProtoMessage("SelfSubjectRulesReview").M(1, "metadata", ObjectMeta)
+            .M(2, "spec", new ProtoMessage("SelfSubjectRulesReviewSpec").F(1, "namespace")).M(3, "status", Empty),
+        ["authentication.k8s.io/v1/SelfSubjectReview"] = new ProtoMessage("SelfSubjectReview").M(1, "metadata", ObjectMeta).M(2, "status", Empty),
     };
 }

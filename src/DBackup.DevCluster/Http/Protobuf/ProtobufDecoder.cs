@@ -56,7 +56,7 @@ internal static class ProtobufDecoder
             var number = reader.Next(out var wire, out var varint, out var bytes);
             if (!type.Fields.TryGetValue(number, out var field))
             {
-                if ((wire == 0 && varint == 0) || (wire == 2 && bytes.Length == 0)) continue;
+                if (type.IgnoreAll || (wire == 0 && varint == 0) || (wire == 2 && bytes.Length == 0)) continue;
                 throw Unsupported($"DevCluster does not decode protobuf field {number} of {type.Name}; send JSON instead");
             }
             var value = Value(field, wire, varint, bytes);
