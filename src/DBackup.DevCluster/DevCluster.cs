@@ -101,9 +101,11 @@ public sealed class DevCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_client.IsValueCreated) _client.Value.Dispose();
+        await _server.Stopping.CancelAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _controllers.DisposeAsync().ConfigureAwait(false);
+        _server.Stopping.Dispose();
         if (_ownsKubeconfig)
         {
             try

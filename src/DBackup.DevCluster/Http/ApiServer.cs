@@ -19,6 +19,8 @@ internal static class ApiServer
         builder.Logging.ClearProviders();
         // The embedding process owns Ctrl+C/SIGTERM; the emulator must not swallow them.
         builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, PassiveLifetime>();
+        // Watches end on their own at shutdown; anything else still running is cut off quickly.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);

@@ -10,6 +10,9 @@ internal sealed class ServerContext(DevClusterOptions options)
     public DevClusterOptions Options { get; } = options;
     public TimeProvider Time => Options.TimeProvider;
     public ObjectStore Store { get; } = new(options.HistoryWindow, options.HistoryRetention, options.TimeProvider);
+    /// <summary>Cancelled when the cluster shuts down, so open watches end instead of holding the shutdown.</summary>
+    public CancellationTokenSource Stopping { get; } = new();
+
     public ResourceRegistry Registry { get; } = new(BuiltInResources.All().Concat(Reviews.All()));
 
     /// <summary>Allocates a Service clusterIP from 10.96.0.0/12, the kubeadm default range.</summary>

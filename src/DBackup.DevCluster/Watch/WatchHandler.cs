@@ -61,7 +61,7 @@ internal sealed class WatchHandler(ServerContext server, Func<HttpContext, int?>
         }
 
         using var _ = subscription;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, server.Stopping.Token);
         if (timeout != Timeout.InfiniteTimeSpan) cts.CancelAfter(timeout);
         var stream = new WatchStream(ctx, rt, version, filter, eventLimit(ctx), table ? (o, noHeaders) => ApiHandler.ToTable(ctx, rt, version, [o], new JsonObject { ["resourceVersion"] = o["metadata"]?["resourceVersion"]?.DeepClone() }, noHeaders) : null);
         try
