@@ -82,7 +82,7 @@ public sealed partial class PolicyBackupRunner(
                 TempDirectory = options.TempDirectory,
                 CreatedAt = time.GetUtcNow(),
             };
-            var api = new KubeApi(client as k8s.Kubernetes ?? throw new ArgumentException("the runner needs a k8s.Kubernetes client for collection", nameof(client)));
+            var api = new KubeApi(client as k8s.Kubernetes ?? throw new InvalidOperationException("the runner needs a k8s.Kubernetes client for collection"));
             var written = await new BackupPipeline(time).WriteAsync(request, new ObjectCollector(api).CollectAsync(sources, includeSecrets, stats, cancellationToken), destination, cancellationToken)
                 .ConfigureAwait(false);
 
@@ -187,6 +187,9 @@ public sealed partial class PolicyBackupRunner(
         ProfileKeyException key => (key.Reason, key.Message),
         TenancyException tenancy => (RunFailureReasons.TenancyViolation, tenancy.Message),
         KubeApiException api => (RunFailureReasons.CollectionFailed, api.Message),
+
+        // Unknown or ambiguous resource names, invalid policy names: the spec asks for something that cannot be.
+        ArgumentException arg => (RunFailureReasons.InvalidSpec, arg.Message.Split(" (Parameter", 2)[0]),
         BackupStorageException or IOException or UnauthorizedAccessException => (RunFailureReasons.StorageFailed, e.Message),
         _ => (RunFailureReasons.BackupFailed, e.Message),
     };

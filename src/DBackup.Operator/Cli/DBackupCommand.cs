@@ -68,6 +68,7 @@ public static class DBackupCommand
         {
             CliRunner.CreateVerbose(),
             KeygenCommand.Create(context),
+            BackupCommand.Create(context),
             PackCommand.Create(context),
             ListCommand.Create(context),
             InspectCommand.Create(context),
