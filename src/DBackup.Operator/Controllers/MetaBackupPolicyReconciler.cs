@@ -1,0 +1,78 @@
+using DBackup.Operator.Backups;
+using DBackup.Operator.Entities;
+using DBackup.Operator.Kubernetes;
+using DBackup.Operator.Runtime;
+using DBackup.Operator.Scheduling;
+using Microsoft.Extensions.Logging;
+
+namespace DBackup.Operator.Controllers;
+
+/// <summary>
+/// Keeps a MetaBackupPolicy on its schedule: checks the spec (<c>Ready</c>), decides whether a run is due
+/// (scheduled, one catch-up after downtime, or a new <c>dbackup.io/run-now</c> value), runs it through
+/// <see cref="PolicyBackupRunner"/> within the operator-wide <see cref="BackupSlots"/>, records the result in
+/// status, and asks to be woken at the next occurrence.
+/// </summary>
+public sealed class MetaBackupPolicyReconciler(
+    PolicyBackupRunner runner, StatusWriter statusWriter, BackupSlots slots, TimeProvider time, ILogger<MetaBackupPolicyReconciler> logger)
+    : IReconciler<MetaBackupPolicy>
+{
+    /// <inheritdoc />
+    public async Task<ReconcileResult> ReconcileAsync(MetaBackupPolicy entity, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var generation = entity.Metadata.Generation;
+        if (PolicySpecCheck.FirstProblem(entity.Spec) is { } problem)
+        {
+            logger.LogWarning("MetaBackupPolicy {Namespace}/{Name} is not ready: {Reason}: {Message}", entity.Metadata.NamespaceProperty, entity.Metadata.Name, problem.Reason, problem.Message);
+            await statusWriter.UpdateAsync(entity, (MetaBackupPolicyStatus s) =>
+            {
+                s.NextScheduleTime = null;
+                return SetReady(s, Conditions.False, problem.Reason, problem.Message, generation, now);
+            }, cancellationToken).ConfigureAwait(false);
+            return ReconcileResult.Done; // A spec change wakes the policy again.
+        }
+
+        var schedule = PolicySchedule.For(entity.Spec);
+        var decision = schedule.Decide(entity, now);
+        PolicyRunResult? result = null;
+        if (decision.ShouldRun)
+        {
+            using (await slots.AcquireAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result = await runner.RunAsync(entity, new PolicyRunOptions { Trigger = decision.Trigger!, ScheduledTime = decision.ScheduledTime, RunNowValue = decision.RunNowValue }, cancellationToken).ConfigureAwait(false);
+            }
+
+            now = time.GetUtcNow().UtcDateTime;
+        }
+
+        var suspended = entity.Spec.Suspend == true;
+        var next = suspended ? null : schedule.NextAfter(now);
+        var (reason, message) = suspended
+            ? ("Suspended", "scheduled runs are paused (spec.suspend); manual runs still work")
+            : ("Scheduled", $"next run at {next:yyyy-MM-ddTHH:mm:ssZ} ({entity.Spec.Schedule}, {schedule.TimeZone.Id})");
+        await statusWriter.UpdateAsync(entity, (MetaBackupPolicyStatus s) =>
+        {
+            if (result is not null)
+            {
+                PolicyStatusUpdate.Apply(s, result, now);
+            }
+
+            s.NextScheduleTime = next;
+            SetReady(s, Conditions.True, reason, message, generation, now);
+            return result is not null;
+        }, cancellationToken).ConfigureAwait(false);
+
+        return next is { } due ? ReconcileResult.RequeueAfter(due > now ? due - now : TimeSpan.Zero) : ReconcileResult.Done;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Backups outlive their policy: deleting a policy never deletes what it wrote.</remarks>
+    public Task FinalizeAsync(MetaBackupPolicy entity, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static bool SetReady(MetaBackupPolicyStatus status, string value, string reason, string message, long? generation, DateTime now)
+    {
+        status.Conditions ??= [];
+        return Conditions.Set(status.Conditions, Conditions.Build(ConditionTypes.Ready, value, reason, message, generation), now);
+    }
+}

@@ -1,0 +1,58 @@
+using DBackup.Operator.Backups;
+using DBackup.Operator.Entities;
+using DBackup.Operator.Scheduling;
+
+namespace DBackup.Operator.Controllers;
+
+/// <summary>
+/// The checks that make a policy not Ready before any run: schedule and time zone, secrets without
+/// encryption, destination, sources, retention. The CRD's schema and CEL rules catch most of these at
+/// admission; the operator repeats them because CEL can be off (older clusters, DevCluster) and because
+/// a condition tells the user what is wrong where an admission error is easily lost in a GitOps log.
+/// </summary>
+public static class PolicySpecCheck
+{
+    /// <summary>Returns the first problem as (condition reason, message), or null when the spec is usable.</summary>
+    public static (string Reason, string Message)? FirstProblem(MetaBackupPolicySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!PolicySchedule.TryParse(spec.Schedule, spec.TimeZone, out _, out var scheduleError))
+        {
+            return ("InvalidSchedule", scheduleError!.Message);
+        }
+
+        if (spec.IncludeSecrets == true && string.IsNullOrEmpty(spec.EncryptionProfileRef?.Name))
+        {
+            return (RunFailureReasons.SecretsRequireEncryption, "includeSecrets requires encryptionProfileRef: Secret values are never written unencrypted");
+        }
+
+        if (spec.Destination is null || (spec.Destination.S3 is null) == (spec.Destination.Filesystem is null))
+        {
+            return (RunFailureReasons.InvalidDestination, "destination must set exactly one of s3 or filesystem");
+        }
+
+        if (spec.Sources.Count == 0 || spec.Sources.Any(s => s.Kubernetes is null))
+        {
+            return (RunFailureReasons.InvalidSpec, "every source needs a name and a kind (kubernetes)");
+        }
+
+        if (spec.Retention?.KeepLast is < 1)
+        {
+            return (RunFailureReasons.InvalidSpec, "retention.keepLast must be at least 1");
+        }
+
+        if (!string.IsNullOrWhiteSpace(spec.Retention?.MaxAge))
+        {
+            try
+            {
+                RetentionDuration.Parse(spec.Retention.MaxAge);
+            }
+            catch (FormatException e)
+            {
+                return (RunFailureReasons.InvalidSpec, $"retention.maxAge: {e.Message}");
+            }
+        }
+
+        return null;
+    }
+}
