@@ -11,6 +11,8 @@ namespace DBackup.Operator.Backups;
 /// <summary>The reporting side of a run: history rows, events, retention. None of it can fail a backup that was written.</summary>
 public sealed partial class PolicyBackupRunner
 {
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
+
     private async Task<string?> StartHistoryAsync(string policy, string ns, string location, string trigger, DateTimeOffset start)
     {
         if (history is null)
@@ -63,9 +65,16 @@ public sealed partial class PolicyBackupRunner
         }
     }
 
-    // Events go out even when the run was cancelled meanwhile: they describe what already happened.
-    private Task Event(MetaBackupPolicy policy, string type, string reason, string message) =>
-        events is null ? Task.CompletedTask : events.RecordAsync(policy, type, reason, message, CancellationToken.None);
+    // Events go out even when the run was cancelled meanwhile (they describe what already happened), but an
+    // unresponsive API server must not hold the run for the client's full timeout.
+    private async Task Event(MetaBackupPolicy policy, string type, string reason, string message)
+    {
+        if (events is not null)
+        {
+            using var timeout = new CancellationTokenSource(EventTimeout);
+            await events.RecordAsync(policy, type, reason, message, timeout.Token).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Applies retention and counts what is left; a failure here is reported but keeps the run successful.</summary>
     private async Task<PolicyRunResult> RetainAsync(MetaBackupPolicy policy, IBackupDestination destination, RetentionPolicy retention, PolicyRunResult result, CancellationToken ct)

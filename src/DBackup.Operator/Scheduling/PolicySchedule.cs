@@ -16,6 +16,8 @@ public sealed class PolicySchedule
     /// <summary>A run that starts later than this after its occurrence is reported as <see cref="BackupTriggers.CatchUp"/>.</summary>
     public static readonly TimeSpan CatchUpLateness = TimeSpan.FromMinutes(1);
 
+    private static readonly DateTime NeverReference = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
     private readonly CronExpression _cron;
 
     private PolicySchedule(CronExpression cron, TimeZoneInfo zone, string text)
@@ -47,6 +49,12 @@ public sealed class PolicySchedule
         {
             throw new ScheduleException(ScheduleException.InvalidSchedule,
                 $"schedule '{text}' is not a valid 5-field cron expression (minute hour day-of-month month day-of-week): {e.Message.TrimEnd('.')}", e);
+        }
+
+        // Cronos accepts dates no calendar has (0 0 30 2 *); such a policy would silently never run.
+        if (cron.GetNextOccurrence(NeverReference) is null)
+        {
+            throw new ScheduleException(ScheduleException.InvalidSchedule, $"schedule '{text}' never occurs (no such date in any year)");
         }
 
         return new PolicySchedule(cron, Zone(timeZone), text);
@@ -101,9 +109,10 @@ public sealed class PolicySchedule
 
         var since = Utc(lastScheduleTime ?? creationTime);
         var earliest = since;
-        if (startingDeadlineSeconds is { } deadline)
+        // A deadline reaching back before year 1 limits nothing (and would overflow DateTime).
+        if (startingDeadlineSeconds is { } deadline && deadline < (now - DateTime.MinValue).TotalSeconds)
         {
-            var limit = now - TimeSpan.FromSeconds(Math.Min(deadline, (long)TimeSpan.MaxValue.TotalSeconds / 2));
+            var limit = now.AddSeconds(-deadline);
             earliest = limit > earliest ? limit : earliest;
         }
 

@@ -37,6 +37,8 @@ public sealed class PolicyScheduleTests
     // Missed beyond the deadline: no run, the miss is reported, the next occurrence is due.
     [InlineData("0 3 * * *", null, "2026-01-02T03:20:00", "2026-01-01T03:00:00", "2025-12-01T00:00:00", 600L, false, null, null, "2026-01-03T03:00:00", "2026-01-02T03:00:00")]
     [InlineData("0 * * * *", null, "2026-01-03T10:30:00", "2026-01-01T00:00:00", "2025-12-01T00:00:00", 60L, false, null, null, "2026-01-03T11:00:00", "2026-01-03T10:00:00")]
+    // A deadline longer than all of history limits nothing.
+    [InlineData("0 3 * * *", null, "2026-01-02T03:20:00", "2026-01-01T03:00:00", "2025-12-01T00:00:00", long.MaxValue, false, "catch-up", "2026-01-02T03:00:00", "2026-01-03T03:00:00", null)]
     public void Decide_FollowsCronJobSemantics(
         string schedule, string? zone, string now, string? last, string created, long? deadline, bool suspend,
         string? trigger, string? scheduled, string? next, string? missed)
@@ -85,6 +87,7 @@ public sealed class PolicyScheduleTests
     [InlineData("61 * * * *", ScheduleException.InvalidSchedule, "'61 * * * *'")]
     [InlineData("", ScheduleException.InvalidSchedule, "5-field cron")]
     [InlineData("0 3 * * * *", ScheduleException.InvalidSchedule, "5-field cron")]
+    [InlineData("0 0 30 2 *", ScheduleException.InvalidSchedule, "never occurs")]
     public void Parse_ExplainsTheProblem_WhenCronIsInvalid(string schedule, string reason, string fragment)
     {
         var error = Assert.Throws<ScheduleException>(() => PolicySchedule.Parse(schedule, null));
