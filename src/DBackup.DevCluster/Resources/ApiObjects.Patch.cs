@@ -41,7 +41,7 @@ internal sealed partial class ApiObjects
             CheckUidPrecondition(rt, meta, current);
             if (meta.Str("name") != name) throw ApiErrors.BadRequest($"the name of the object ({meta.Str("name")}) does not match the name on the URL ({name})");
             CheckTypeMeta(rt, version, patched);
-            if (subresource is null) (attempt == 0 ? fields ?? FieldCheck.Silent : FieldCheck.Silent).Check(rt, version, patched, patch: true);
+            (attempt == 0 ? fields ?? FieldCheck.Silent : FieldCheck.Silent).Check(rt, version, patched, patch: true);
             CheckNamespace(rt, ns, meta);
             var updated = subresource switch
             {

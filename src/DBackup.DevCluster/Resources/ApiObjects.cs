@@ -79,7 +79,8 @@ internal sealed partial class ApiObjects(ServerContext server)
     public JsonObject Update(ResourceType rt, string version, string ns, string name, JsonObject obj, bool dryRun, string? subresource = null, FieldCheck? fields = null)
     {
         CheckTypeMeta(rt, version, obj);
-        if (subresource is null) (fields ?? FieldCheck.Silent).Check(rt, version, obj, patch: false);
+        // The strict decoder sees the whole body, also for /status writes that then keep only .status.
+        (fields ?? FieldCheck.Silent).Check(rt, version, obj, patch: false);
         var meta = obj.Meta();
         if (meta.Str("name") is { } bodyName && bodyName != name)
             throw ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({name})");

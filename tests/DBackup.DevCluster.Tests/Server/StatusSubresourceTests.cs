@@ -96,4 +96,22 @@ public sealed class StatusSubresourceTests(ClusterFixture fx) : IClassFixture<Cl
         Assert.Equal(1, updated["metadata"]!["generation"]!.GetValue<long>());
         Assert.Equal("b", updated["metadata"]!["annotations"]!["a"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task StatusUpdate_Returns400_WhenStrictAndStatusHasUnknownField()
+    {
+        var ns = await fx.NamespaceAsync();
+        var group = await Crds.CreateWidgetCrdAsync(fx.Client);
+        var created = await Crds.CreateAsync(fx.Client, group, ns, Crds.Widget("w"));
+        created["status"] = new JsonObject { ["phase"] = "Ready", ["typo"] = 1 };
+
+        var (code, status, _) = await Some.FailureAsync(() =>
+            fx.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(created, group, Crds.Version, ns, "widgets", "w", fieldValidation: "Strict"));
+        var lenient = Crds.ToNode(await fx.Client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync(created, group, Crds.Version, ns, "widgets", "w"));
+
+        Assert.Equal(400, code);
+        Assert.Contains("unknown field \"status.typo\"", status!.Message);
+        Assert.Null(lenient["status"]!["typo"]);
+        Assert.Equal("Ready", lenient["status"]!["phase"]!.GetValue<string>());
+    }
 }
