@@ -167,6 +167,37 @@ public sealed class PolicyBackupRunnerTests(OperatorClusterFixture cluster) : IC
     }
 
     [Fact]
+    public async Task RunAsync_DeletesBackupsOlderThanMaxAge_ButKeepsTheNewest()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        await world.ConfigMapAsync("app-config");
+        var policy = await world.PolicyAsync(spec => spec.Retention = new RetentionSpec { MaxAge = "1h" });
+        var first = await world.Runner.RunAsync(policy, BackupTriggers.Schedule, CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(30));
+        var second = await world.Runner.RunAsync(policy, BackupTriggers.Schedule, CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(45));
+
+        var third = await world.Runner.RunAsync(policy, BackupTriggers.Schedule, CancellationToken.None);
+
+        Assert.Empty(second.DeletedBackups);
+        Assert.Equal([first.Backup!.Name], third.DeletedBackups);
+        Assert.Equal(2, third.BackupCount);
+    }
+
+    [Fact]
+    public async Task RunAsync_WritesPlainTar_WhenCompressionIsNone()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        await world.ConfigMapAsync("app-config");
+        var policy = await world.PolicyAsync(spec => spec.Compression = new CompressionSpec { Algorithm = CompressionAlgorithm.None });
+
+        var result = await world.Runner.RunAsync(policy, BackupTriggers.Schedule, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        Assert.EndsWith(".tar", result.PayloadKey, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_LeavesNoMetaAndNoTempFiles_WhenCancelledDuringCollection()
     {
         await using var world = await RunnerWorld.CreateAsync(cluster);
