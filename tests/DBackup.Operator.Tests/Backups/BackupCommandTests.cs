@@ -77,6 +77,37 @@ public sealed class BackupCommandTests(OperatorClusterFixture cluster) : IClassF
     }
 
     [Fact]
+    public async Task Backup_EncryptsWithTheProfileInTheCluster_WhenNoKeyFileIsGiven()
+    {
+        var ns = await ApplicationAsync();
+        var key = DBackup.Pipeline.Encryption.EncryptionKey.Generate();
+        await cluster.Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = "backup-key" }, StringData = new Dictionary<string, string> { ["key"] = key.ToFileText() } }, ns);
+        await Objects.CreateAsync(cluster.Client, ns, Some.Profile(name: "main", secret: "backup-key"));
+        var folder = _cli.PathOf("enc");
+        var policy = _cli.Write("p.yaml", File.ReadAllText(WritePolicy(ns, folder)) + "\n  includeSecrets: true\n  encryptionProfileRef:\n    name: main\n");
+
+        var run = await _cli.RunOkAsync("backup", "--policy", policy, "--kubeconfig", cluster.Cluster.KubeconfigPath);
+
+        var backup = Assert.Single(await BackupCatalog.ListAsync(new FilesystemDestination(folder), "nightly", CancellationToken.None));
+        Assert.Equal((key.KeyId, "main", true), (backup.Meta!.Encryption.KeyId, backup.Meta.Encryption.Profile, backup.Meta.IncludesSecrets));
+        Assert.Contains($"keyId {key.KeyId}", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_ExitsWithUsageError_WhenManifestHasUnknownFields()
+    {
+        var ns = await ApplicationAsync();
+        var policy = _cli.Write("p.yaml", File.ReadAllText(WritePolicy(ns, _cli.PathOf("out"))) + "\n  colour: blue\n");
+
+        var run = await _cli.RunAsync("backup", "--policy", policy, "--kubeconfig", cluster.Cluster.KubeconfigPath);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("dbackup: ", run.Err, StringComparison.Ordinal);
+        Assert.Contains("not a valid MetaBackupPolicy", run.Err, StringComparison.Ordinal);
+        Assert.Contains("colour", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backup_ExitsWithFailure_WhenTheRunFails()
     {
         var ns = await ApplicationAsync();
