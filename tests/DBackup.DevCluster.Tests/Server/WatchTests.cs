@@ -219,4 +219,38 @@ public sealed class WatchTests(ClusterFixture fx) : IClassFixture<ClusterFixture
         Assert.Equal(504, code);
         Assert.StartsWith($"Too large resource version: {future}", body!["message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ClusterWideWatch_SeesEventsFromEveryNamespace()
+    {
+        var ns1 = await fx.NamespaceAsync();
+        var ns2 = await fx.NamespaceAsync();
+        var start = await fx.Client.CoreV1.ListConfigMapForAllNamespacesAsync(limit: 1);
+        var collecting = CollectAsync(fx.Client.CoreV1.WatchListConfigMapForAllNamespacesAsync(resourceVersion: start.Metadata.ResourceVersion, labelSelector: "cw=yes"), 2);
+
+        await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(Some.ConfigMap("x", labels: new Dictionary<string, string> { ["cw"] = "yes" }), ns1);
+        await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(Some.ConfigMap("y", labels: new Dictionary<string, string> { ["cw"] = "yes" }), ns2);
+
+        Assert.Equal([ns1, ns2], (await collecting).Select(e => e.Object.Metadata.NamespaceProperty));
+    }
+
+    [Fact]
+    public async Task TableWatch_SendsTableRows_LikeKubectlGetWatch()
+    {
+        var ns = await fx.NamespaceAsync();
+        await fx.Client.CoreV1.CreateNamespacedConfigMapAsync(Some.ConfigMap("row"), ns);
+        using var http = new HttpClient { BaseAddress = fx.Cluster.Url };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?watch=true&fieldSelector=metadata.name%3Drow");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json");
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        var evt = System.Text.Json.Nodes.JsonNode.Parse(line!)!;
+        Assert.Equal("ADDED", evt["type"]!.GetValue<string>());
+        Assert.Equal("Table", evt["object"]!["kind"]!.GetValue<string>());
+        Assert.Equal("row", evt["object"]!["rows"]![0]!["cells"]![0]!.GetValue<string>());
+        Assert.NotNull(evt["object"]!["columnDefinitions"]);
+    }
 }
