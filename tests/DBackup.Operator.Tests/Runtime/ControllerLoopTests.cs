@@ -14,24 +14,36 @@ public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixtu
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _run;
+        private readonly IDisposable _client;
 
-        public Running(ControllerLoop<EncryptionProfileRef> loop) => _run = loop.RunAsync(_stop.Token);
+        public Running(ControllerLoop<EncryptionProfileRef> loop, IDisposable client)
+        {
+            _client = client;
+            _run = loop.RunAsync(_stop.Token);
+        }
 
         public async ValueTask DisposeAsync()
         {
             await _stop.CancelAsync();
             await _run.WaitAsync(TimeSpan.FromSeconds(10));
             _stop.Dispose();
+            _client.Dispose();
         }
     }
 
-    private Running Start(string ns, TestReconciler reconciler, TimeProvider? time = null) =>
-        new(new ControllerLoop<EncryptionProfileRef>(
-            new CustomResourceClient(fx.Client),
-            reconciler,
-            new ControllerOptions { ResyncPeriod = TimeSpan.FromHours(10), Informer = new InformerOptions { Namespace = ns, ReconnectUnit = TimeSpan.FromMilliseconds(50) } },
-            NullLoggerFactory.Instance,
-            time));
+    // Its own client, as the operator process has; the test arranges and asserts through fx.Client.
+    private Running Start(string ns, TestReconciler reconciler, TimeProvider? time = null)
+    {
+        var client = fx.Cluster.CreateClient();
+        return new(
+            new ControllerLoop<EncryptionProfileRef>(
+                new CustomResourceClient(client),
+                reconciler,
+                new ControllerOptions { ResyncPeriod = TimeSpan.FromHours(10), Informer = new InformerOptions { Namespace = ns, ReconnectUnit = TimeSpan.FromMilliseconds(50) } },
+                NullLoggerFactory.Instance,
+                time),
+            client);
+    }
 
     /// <summary>Advances fake time until <paramref name="condition"/> holds: the timer may be armed only after the reconcile returned.</summary>
     private static Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> condition, string what) =>

@@ -15,10 +15,12 @@ public sealed class ResourceInformerTests(OperatorClusterFixture fx) : IClassFix
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _run;
+        private readonly IDisposable _client;
 
-        public Running(ResourceInformer<EncryptionProfileRef> informer)
+        public Running(ResourceInformer<EncryptionProfileRef> informer, IDisposable client)
         {
             Informer = informer;
+            _client = client;
             _run = informer.RunAsync(Changes.Enqueue, _stop.Token);
         }
 
@@ -33,14 +35,21 @@ public sealed class ResourceInformerTests(OperatorClusterFixture fx) : IClassFix
             await _stop.CancelAsync();
             await _run.WaitAsync(TimeSpan.FromSeconds(10));
             _stop.Dispose();
+            _client.Dispose();
         }
     }
 
-    private Running Start(string ns, int pageSize = 100, TimeSpan? watchTimeout = null) =>
-        new(new ResourceInformer<EncryptionProfileRef>(
-            new CustomResourceClient(fx.Client),
-            new InformerOptions { Namespace = ns, PageSize = pageSize, WatchTimeout = watchTimeout ?? TimeSpan.FromMinutes(5), ReconnectUnit = TimeSpan.FromMilliseconds(50) },
-            NullLogger<ResourceInformer<EncryptionProfileRef>>.Instance));
+    // Its own client, as an operator process has: the test's arrange/assert calls never share its connections.
+    private Running Start(string ns, int pageSize = 100, TimeSpan? watchTimeout = null)
+    {
+        var client = fx.Cluster.CreateClient();
+        return new(
+            new ResourceInformer<EncryptionProfileRef>(
+                new CustomResourceClient(client),
+                new InformerOptions { Namespace = ns, PageSize = pageSize, WatchTimeout = watchTimeout ?? TimeSpan.FromMinutes(5), ReconnectUnit = TimeSpan.FromMilliseconds(50) },
+                NullLogger<ResourceInformer<EncryptionProfileRef>>.Instance),
+            client);
+    }
 
     private static async Task SyncedAsync(Running running)
     {
