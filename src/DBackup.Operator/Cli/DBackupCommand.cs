@@ -78,6 +78,7 @@ public static class DBackupCommand
             RekeyCommand.Create(context),
             DevClusterCommand.Create(context),
             DemoCommand.Create(context),
+            OperatorCommand.Create(context),
         };
         return root;
     }

@@ -43,6 +43,8 @@ public sealed class MetaBackupPolicyReconciler(
                 result = await runner.RunAsync(entity, new PolicyRunOptions { Trigger = decision.Trigger!, ScheduledTime = decision.ScheduledTime, RunNowValue = decision.RunNowValue }, cancellationToken).ConfigureAwait(false);
             }
 
+            Hosting.OperatorMetrics.Record(result);
+
             now = time.GetUtcNow().UtcDateTime;
         }
 
