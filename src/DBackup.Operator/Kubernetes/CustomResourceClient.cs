@@ -5,6 +5,8 @@ using System.Text.Json;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DBackup.Operator.Kubernetes;
 
@@ -14,8 +16,11 @@ namespace DBackup.Operator.Kubernetes;
 /// and transient server errors (<see cref="CustomResourceRetry"/>); watches do not, their owner reconnects.
 /// </summary>
 /// <param name="client">The API client.</param>
-public sealed partial class CustomResourceClient(IKubernetes client)
+/// <param name="logger">Logs objects that cannot be read as their entity type; none when null.</param>
+public sealed partial class CustomResourceClient(IKubernetes client, ILogger<CustomResourceClient>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<CustomResourceClient>.Instance;
+
     /// <summary>The object, or null when it does not exist.</summary>
     /// <exception cref="HttpOperationException">The API answered with an error other than 404.</exception>
     public async Task<T?> GetAsync<T>(string @namespace, string name, CancellationToken cancellationToken)
@@ -49,14 +54,26 @@ public sealed partial class CustomResourceClient(IKubernetes client)
         do
         {
             var token = continueToken;
-            var page = await CustomResourceRetry.RunAsync(
+            // Untyped, so that one object the entity type cannot read costs that object, not the whole list.
+            var page = (JsonElement)await CustomResourceRetry.RunAsync(
                 () => @namespace is null
-                    ? client.CustomObjects.ListCustomObjectForAllNamespacesAsync<KubernetesList<T>>(type.Group, type.Version, type.Plural, continueParameter: token, limit: pageSize, cancellationToken: cancellationToken)
-                    : client.CustomObjects.ListNamespacedCustomObjectAsync<KubernetesList<T>>(type.Group, type.Version, @namespace, type.Plural, continueParameter: token, limit: pageSize, cancellationToken: cancellationToken),
+                    ? client.CustomObjects.ListCustomObjectForAllNamespacesAsync(type.Group, type.Version, type.Plural, continueParameter: token, limit: pageSize, cancellationToken: cancellationToken)
+                    : client.CustomObjects.ListNamespacedCustomObjectAsync(type.Group, type.Version, @namespace, type.Plural, continueParameter: token, limit: pageSize, cancellationToken: cancellationToken),
                 cancellationToken).ConfigureAwait(false);
-            items.AddRange(page.Items ?? []);
-            resourceVersion = page.Metadata?.ResourceVersion ?? string.Empty;
-            continueToken = page.Metadata?.ContinueProperty;
+            if (page.TryGetProperty("items", out var list) && list.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in list.EnumerateArray())
+                {
+                    if (TryDeserialize<T>(item) is { } entity)
+                    {
+                        items.Add(entity);
+                    }
+                }
+            }
+
+            var meta = page.TryGetProperty("metadata", out var m) ? KubernetesJson.Deserialize<V1ListMeta>(m.GetRawText()) : null;
+            resourceVersion = meta?.ResourceVersion ?? string.Empty;
+            continueToken = meta?.ContinueProperty;
         }
         while (!string.IsNullOrEmpty(continueToken));
 
@@ -92,7 +109,10 @@ public sealed partial class CustomResourceClient(IKubernetes client)
                 break;
             }
 
-            yield return (eventType, Deserialize<T>(item));
+            if (TryDeserialize<T>(item) is { } entity)
+            {
+                yield return (eventType, entity);
+            }
         }
 
         if (error is not null)
@@ -143,12 +163,25 @@ public sealed partial class CustomResourceClient(IKubernetes client)
     public static T DeepCopy<T>(T entity)
         where T : class => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(entity));
 
-    private static T Deserialize<T>(object item) => item switch
+    // A poison object (valid for the CRD schema, unreadable for the C# type) is logged and skipped: throwing would make
+    // the informer relist and fail on it forever, leaving every object of the kind unreconciled.
+    private T? TryDeserialize<T>(object item)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        T typed => typed,
-        JsonElement json => KubernetesJson.Deserialize<T>(json.GetRawText()),
-        _ => KubernetesJson.Deserialize<T>(KubernetesJson.Serialize(item)),
-    };
+        var json = item is JsonElement element ? element.GetRawText() : KubernetesJson.Serialize(item);
+        try
+        {
+            return KubernetesJson.Deserialize<T>(json);
+        }
+        catch (JsonException e)
+        {
+            using var document = JsonDocument.Parse(json);
+            var meta = document.RootElement.TryGetProperty("metadata", out var m) ? m : default;
+            string? Field(string name) => meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(name, out var v) ? v.GetString() : null;
+            _logger.LogError(e, "Skipping {Kind} {Namespace}/{Name}: it cannot be read as {Type}", EntityType.Of<T>().Kind, Field("namespace"), Field("name"), typeof(T).Name);
+            return null;
+        }
+    }
 }
 
 /// <summary>One consistent list of objects.</summary>

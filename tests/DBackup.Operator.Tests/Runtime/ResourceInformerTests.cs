@@ -207,4 +207,43 @@ public sealed class ResourceInformerTests(OperatorClusterFixture fx) : IClassFix
         Assert.True(ResourceInformer<EncryptionProfileRef>.ShouldEnqueue(With(1, "12", runNow: "1"), With(1, "13", runNow: "2")));
         Assert.False(ResourceInformer<EncryptionProfileRef>.ShouldEnqueue(With(1, "12", runNow: "1"), With(1, "13", runNow: "1")));
     }
+
+    [Fact]
+    public async Task RunAsync_SkipsObjectsTheTypeCannotRead_AndKeepsWatchingTheRest()
+    {
+        var ns = await fx.NamespaceAsync();
+        var poison = Some.Profile("poison");
+        poison.Spec.PreviousKeys = [new SecretKeyReference { Name = "old" }];
+        await Objects.CreateAsync(fx.Client, ns, poison);
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("good"));
+        using var client = fx.Cluster.CreateClient();
+        var informer = new ResourceInformer<StrictProfile>(
+            new CustomResourceClient(client),
+            new InformerOptions { Namespace = ns, ReconnectUnit = TimeSpan.FromMilliseconds(50) },
+            NullLogger<ResourceInformer<StrictProfile>>.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(_ => { }, stop.Token);
+
+        await Eventually.TrueAsync(() => informer.HasSynced, "synced");
+        await Objects.PatchAsync(fx.Client, ns, "poison", """{"spec":{"previousKeys":[{"name":"older"}]}}""");
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("later"));
+        await Eventually.TrueAsync(() => informer.TryGet(new ResourceKey(ns, "later"), out _), "later object cached");
+
+        Assert.Equal(["good", "later"], informer.Keys.Select(k => k.Name).Order());
+        Assert.Equal(1, informer.Lists);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
+
+/// <summary>The EncryptionProfileRef CRD read through a type that cannot represent <c>previousKeys</c>, to make poison objects.</summary>
+[k8s.Models.KubernetesEntity(Group = ApiGroup.Group, ApiVersion = ApiGroup.Version, Kind = ApiGroup.EncryptionProfileRefKind, PluralName = ApiGroup.EncryptionProfileRefPlural)]
+public sealed class StrictProfile : CustomResource<StrictProfileSpec, EncryptionProfileRefStatus>
+{
+}
+
+public sealed class StrictProfileSpec
+{
+    [System.Text.Json.Serialization.JsonPropertyName("previousKeys")]
+    public int? PreviousKeys { get; set; }
 }
