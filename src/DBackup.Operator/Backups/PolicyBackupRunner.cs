@@ -131,43 +131,12 @@ public sealed partial class PolicyBackupRunner(
     {
         var spec = policy.Spec;
         var profile = spec.EncryptionProfileRef?.Name;
-        if (spec.IncludeSecrets == true && run.Keys?.Current is null && string.IsNullOrEmpty(profile))
+        if (PolicySpecCheck.FirstProblem(spec, keyGiven: run.Keys?.Current is not null, destinationGiven: run.Destination is not null, checkSchedule: false) is { } problem)
         {
-            throw new BackupRunException(RunFailureReasons.SecretsRequireEncryption,
-                "includeSecrets requires encryptionProfileRef: Secret values are never written unencrypted");
+            throw new BackupRunException(problem.Reason, problem.Message);
         }
 
-        if (spec.Destination is null || (spec.Destination.S3 is null) == (spec.Destination.Filesystem is null))
-        {
-            if (run.Destination is null)
-            {
-                throw new BackupRunException(RunFailureReasons.InvalidDestination, "destination must set exactly one of s3 or filesystem");
-            }
-        }
-
-        if (spec.Sources.Count == 0)
-        {
-            throw new BackupRunException(RunFailureReasons.InvalidSpec, "sources must name at least one component");
-        }
-
-        TimeSpan? maxAge = null;
-        if (!string.IsNullOrWhiteSpace(spec.Retention?.MaxAge))
-        {
-            try
-            {
-                maxAge = RetentionDuration.Parse(spec.Retention.MaxAge);
-            }
-            catch (FormatException e)
-            {
-                throw new BackupRunException(RunFailureReasons.InvalidSpec, $"retention.maxAge: {e.Message}");
-            }
-        }
-
-        if (spec.Retention?.KeepLast is < 1)
-        {
-            throw new BackupRunException(RunFailureReasons.InvalidSpec, "retention.keepLast must be at least 1");
-        }
-
+        TimeSpan? maxAge = string.IsNullOrWhiteSpace(spec.Retention?.MaxAge) ? null : RetentionDuration.Parse(spec.Retention.MaxAge);
         var keys = run.Keys is { Current: not null } ? run.Keys
             : string.IsNullOrEmpty(profile) ? KeyRing.Empty
             : await EncryptionProfileKeys.LoadAsync(client, ns, profile, ct).ConfigureAwait(false);

@@ -97,7 +97,7 @@ public sealed class MetaBackupPolicyReconcilerTests(OperatorClusterFixture clust
 
     [Theory]
     [InlineData("not a cron", null, "InvalidSchedule")]
-    [InlineData("0 3 * * *", "Mars/Olympus_Mons", "InvalidSchedule")]
+    [InlineData("0 3 * * *", "Mars/Olympus_Mons", "UnknownTimeZone")]
     public async Task Reconcile_SetsReadyFalse_WhenScheduleIsInvalid(string schedule, string? zone, string reason)
     {
         await using var world = await RunnerWorld.CreateAsync(cluster);

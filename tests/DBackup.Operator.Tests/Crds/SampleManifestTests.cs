@@ -1,4 +1,4 @@
-using DBackup.Operator.Controllers;
+using DBackup.Operator.Backups;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Tests.Support;
 using k8s;

@@ -1,8 +1,7 @@
-using DBackup.Operator.Backups;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Scheduling;
 
-namespace DBackup.Operator.Controllers;
+namespace DBackup.Operator.Backups;
 
 /// <summary>
 /// The checks that make a policy not Ready before any run: schedule and time zone, secrets without
@@ -13,20 +12,24 @@ namespace DBackup.Operator.Controllers;
 public static class PolicySpecCheck
 {
     /// <summary>Returns the first problem as (condition reason, message), or null when the spec is usable.</summary>
-    public static (string Reason, string Message)? FirstProblem(MetaBackupPolicySpec spec)
+    /// <param name="spec">The policy spec.</param>
+    /// <param name="keyGiven">A key comes from elsewhere (the CLI's --key-file), so no profile is needed.</param>
+    /// <param name="destinationGiven">A destination comes from elsewhere (the CLI's --dest).</param>
+    /// <param name="checkSchedule">Whether the schedule matters (not for a one-off CLI run).</param>
+    public static (string Reason, string Message)? FirstProblem(MetaBackupPolicySpec spec, bool keyGiven = false, bool destinationGiven = false, bool checkSchedule = true)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!PolicySchedule.TryParse(spec.Schedule, spec.TimeZone, out _, out var scheduleError))
+        if (checkSchedule && !PolicySchedule.TryParse(spec.Schedule, spec.TimeZone, out _, out var scheduleError))
         {
-            return ("InvalidSchedule", scheduleError!.Message);
+            return (scheduleError!.Reason, scheduleError.Message);
         }
 
-        if (spec.IncludeSecrets == true && string.IsNullOrEmpty(spec.EncryptionProfileRef?.Name))
+        if (spec.IncludeSecrets == true && !keyGiven && string.IsNullOrEmpty(spec.EncryptionProfileRef?.Name))
         {
             return (RunFailureReasons.SecretsRequireEncryption, "includeSecrets requires encryptionProfileRef: Secret values are never written unencrypted");
         }
 
-        if (spec.Destination is null || (spec.Destination.S3 is null) == (spec.Destination.Filesystem is null))
+        if (!destinationGiven && (spec.Destination is null || (spec.Destination.S3 is null) == (spec.Destination.Filesystem is null)))
         {
             return (RunFailureReasons.InvalidDestination, "destination must set exactly one of s3 or filesystem");
         }
