@@ -64,7 +64,7 @@ public static class DBackupCommand
     /// <summary>Builds the command tree.</summary>
     internal static RootCommand Build(CliContext context)
     {
-        var root = new RootCommand("dbackup: configuration backups for Kubernetes (keys, offline packing, inspection, verification, export)")
+        var root = new RootCommand("dbackup: configuration backups for Kubernetes: the operator, and the tools to take, check and open backups")
         {
             CliRunner.CreateVerbose(),
             KeygenCommand.Create(context),
