@@ -20,6 +20,7 @@ namespace DBackup.Operator.Kubernetes;
 public sealed partial class CustomResourceClient(IKubernetes client, ILogger<CustomResourceClient>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<CustomResourceClient>.Instance;
+    private readonly CustomResourceWrites _writes = new();
 
     /// <summary>The object, or null when it does not exist.</summary>
     /// <exception cref="HttpOperationException">The API answered with an error other than 404.</exception>
@@ -141,9 +142,9 @@ public sealed partial class CustomResourceClient(IKubernetes client, ILogger<Cus
             },
         };
         var body = new V1Patch(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch);
-        return CustomResourceRetry.RunAsync(
+        return _writes.RecordAsync(CustomResourceRetry.RunAsync(
             () => client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(body, type.Group, type.Version, entity.Metadata.NamespaceProperty, type.Plural, entity.Metadata.Name, cancellationToken: cancellationToken),
-            cancellationToken);
+            cancellationToken));
     }
 
     /// <summary>Replaces the status subresource (PUT <c>/status</c>); the body's resourceVersion makes it a compare-and-swap.</summary>
@@ -154,10 +155,17 @@ public sealed partial class CustomResourceClient(IKubernetes client, ILogger<Cus
     {
         ArgumentNullException.ThrowIfNull(entity);
         var type = EntityType.Of<T>();
-        return CustomResourceRetry.RunAsync(
+        return _writes.RecordAsync(CustomResourceRetry.RunAsync(
             () => client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<T>(entity, type.Group, type.Version, entity.Metadata.NamespaceProperty, type.Plural, entity.Metadata.Name, cancellationToken: cancellationToken),
-            cancellationToken);
+            cancellationToken));
     }
+
+    /// <summary>
+    /// True when this client wrote <paramref name="cached"/> since that copy was stored, i.e. a cache still
+    /// lags behind our own status or finalizer write and a reconcile must read the object fresh.
+    /// </summary>
+    public bool IsOlderThanOwnWrite<T>(T cached)
+        where T : class, IKubernetesObject<V1ObjectMeta> => _writes.IsStale(cached);
 
     /// <summary>A deep copy through JSON, so that cached objects are never mutated by their users.</summary>
     public static T DeepCopy<T>(T entity)

@@ -137,8 +137,24 @@ public sealed class ControllerLoop<T>(CustomResourceClient client, IReconciler<T
             return ReconcileResult.Done;
         }
 
-        // Reconcilers get their own copy; the cached object is shared with the informer.
-        var entity = CustomResourceClient.DeepCopy(cached);
+        // Reconcilers get their own copy (the cached object is shared with the informer), read fresh when the
+        // cache has not yet seen our own last write to it.
+        T entity;
+        if (client.IsOlderThanOwnWrite(cached))
+        {
+            var fresh = await client.GetAsync<T>(key.Namespace, key.Name, cancellationToken).ConfigureAwait(false);
+            if (fresh is null)
+            {
+                return ReconcileResult.Done;
+            }
+
+            entity = fresh;
+        }
+        else
+        {
+            entity = CustomResourceClient.DeepCopy(cached);
+        }
+
         using var scope = _logger.BeginScope("Reconciling {Kind} {Namespace}/{Name}", _kind, key.Namespace, key.Name);
         if (entity.Metadata.DeletionTimestamp is not null)
         {

@@ -32,12 +32,12 @@ public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixtu
     }
 
     // Its own client, as the operator process has; the test arranges and asserts through fx.Client.
-    private Running Start(string ns, TestReconciler reconciler, TimeProvider? time = null)
+    private Running Start(string ns, TestReconciler reconciler, TimeProvider? time = null, Func<k8s.IKubernetes, CustomResourceClient>? resources = null)
     {
         var client = fx.Cluster.CreateClient();
         return new(
             new ControllerLoop<EncryptionProfileRef>(
-                new CustomResourceClient(client),
+                resources?.Invoke(client) ?? new CustomResourceClient(client),
                 reconciler,
                 new ControllerOptions { ResyncPeriod = TimeSpan.FromHours(10), Informer = new InformerOptions { Namespace = ns, ReconnectUnit = TimeSpan.FromMilliseconds(50) } },
                 NullLoggerFactory.Instance,
@@ -194,5 +194,48 @@ public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixtu
         await Eventually.TrueAsync(
             () => reconciler.Reconciled.Any(e => e.Metadata.Annotations is { } a && a.TryGetValue(ApiGroup.RunNowAnnotation, out var v) && v == "now"),
             "run-now reconciled");
+    }
+
+    [Fact]
+    public async Task RunAsync_ReconcilesOnItsOwnLatestWrite_WhenCacheHasNotSeenIt()
+    {
+        var ns = await fx.NamespaceAsync();
+        var profile = Some.Profile("a");
+
+        // With the finalizer already there, no finalizer patch (and its conflict re-read) hides a stale cache.
+        profile.Metadata.Finalizers = [Finalizers.Cleanup];
+        await Objects.CreateAsync(fx.Client, ns, profile);
+
+        // The informer lists, but its watch is refused: the cache never sees the status written below.
+        using var noWatch = fx.Cluster.Faults.Add(DevCluster.Faults.FaultRule.Status(503, pathPattern: $"*/namespaces/{ns}/encryptionprofilerefs?*watch=true*", method: "GET"));
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string?>();
+        StatusWriter? writer = null;
+        var reconciler = new TestReconciler
+        {
+            OnReconcile = async (entity, call) =>
+            {
+                seen.Enqueue(entity.Status.KeyId);
+                if (call > 1)
+                {
+                    return ReconcileResult.Done;
+                }
+
+                await writer!.UpdateAsync(entity, (EncryptionProfileRefStatus s) =>
+                {
+                    s.KeyId = "written-by-call-1";
+                    return true;
+                }, CancellationToken.None);
+                return ReconcileResult.RequeueAfter(TimeSpan.Zero);
+            },
+        };
+        await using var running = Start(ns, reconciler, resources: client =>
+        {
+            var resources = new CustomResourceClient(client);
+            writer = new StatusWriter(resources, NullLogger<StatusWriter>.Instance);
+            return resources;
+        });
+
+        await Eventually.TrueAsync(() => seen.Count >= 2, "second reconcile");
+        Assert.Equal([null, "written-by-call-1"], seen.Take(2));
     }
 }
