@@ -14,7 +14,7 @@ namespace DBackup.Operator.Controllers;
 /// status, and asks to be woken at the next occurrence.
 /// </summary>
 public sealed class MetaBackupPolicyReconciler(
-    PolicyBackupRunner runner, StatusWriter statusWriter, BackupSlots slots, TimeProvider time, ILogger<MetaBackupPolicyReconciler> logger)
+    PolicyBackupRunner runner, PolicyBackupRunnerOptions options, StatusWriter statusWriter, BackupSlots slots, TimeProvider time, ILogger<MetaBackupPolicyReconciler> logger)
     : IReconciler<MetaBackupPolicy>
 {
     /// <inheritdoc />
@@ -22,7 +22,7 @@ public sealed class MetaBackupPolicyReconciler(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var generation = entity.Metadata.Generation;
-        if (PolicySpecCheck.FirstProblem(entity.Spec) is { } problem)
+        if ((PolicySpecCheck.FirstProblem(entity.Spec) ?? TenancyProblem(entity)) is { } problem)
         {
             logger.LogWarning("MetaBackupPolicy {Namespace}/{Name} is not ready: {Reason}: {Message}", entity.Metadata.NamespaceProperty, entity.Metadata.Name, problem.Reason, problem.Message);
             await statusWriter.UpdateAsync(entity, (MetaBackupPolicyStatus s) =>
@@ -71,6 +71,20 @@ public sealed class MetaBackupPolicyReconciler(
     /// <inheritdoc />
     /// <remarks>Backups outlive their policy: deleting a policy never deletes what it wrote.</remarks>
     public Task FinalizeAsync(MetaBackupPolicy entity, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>A policy that asks for more than its namespace may have is not Ready, before any run is tried.</summary>
+    private (string Reason, string Message)? TenancyProblem(MetaBackupPolicy entity)
+    {
+        try
+        {
+            PolicySources.From(entity, options.AdminNamespaces);
+            return null;
+        }
+        catch (TenancyException e)
+        {
+            return (RunFailureReasons.TenancyViolation, e.Message);
+        }
+    }
 
     private static bool SetReady(MetaBackupPolicyStatus status, string value, string reason, string message, long? generation, DateTime now)
     {

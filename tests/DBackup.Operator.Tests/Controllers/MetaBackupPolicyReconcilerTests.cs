@@ -127,6 +127,22 @@ public sealed class MetaBackupPolicyReconcilerTests(OperatorClusterFixture clust
         Assert.Empty(world.Files(world.Backups));
     }
 
+    [Fact]
+    public async Task Reconcile_SetsReadyFalse_WhenPolicyReadsAnotherNamespace()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        var policy = await world.PolicyAsync(s => s.Sources[0].Kubernetes!.Namespaces = ["kube-system"]);
+        world.Time.SetUtcNow(NextThreeOClock(policy.Metadata.CreationTimestamp!.Value).AddSeconds(5));
+
+        await ReconcileAsync(world, policy);
+
+        var stored = await GetAsync(world, policy);
+        var ready = Conditions.Find(stored.Status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(("False", RunFailureReasons.TenancyViolation), (ready.Status, ready.Reason));
+        Assert.Contains("kube-system", ready.Message, StringComparison.Ordinal);
+        Assert.Null(stored.Status.RecentRuns);
+    }
+
     private static DateTime NextThreeOClock(DateTime after)
     {
         var day = after.Date.AddHours(3);
@@ -136,7 +152,7 @@ public sealed class MetaBackupPolicyReconcilerTests(OperatorClusterFixture clust
     private static Task<ReconcileResult> ReconcileAsync(RunnerWorld world, MetaBackupPolicy policy)
     {
         var writer = new StatusWriter(new CustomResourceClient(world.Client), NullLogger<StatusWriter>.Instance);
-        var reconciler = new MetaBackupPolicyReconciler(world.Runner, writer, new BackupSlots(), world.Time, NullLogger<MetaBackupPolicyReconciler>.Instance);
+        var reconciler = new MetaBackupPolicyReconciler(world.Runner, new PolicyBackupRunnerOptions { AdminNamespaces = ["dbackup-system"] }, writer, new BackupSlots(), world.Time, NullLogger<MetaBackupPolicyReconciler>.Instance);
         return reconciler.ReconcileAsync(policy, CancellationToken.None);
     }
 

@@ -72,6 +72,41 @@ public sealed class OperatorHostTests(OperatorClusterFixture cluster) : IClassFi
         }
     }
 
+    [Fact]
+    public async Task Operator_StoppedMidBackup_LeavesNothingListedAndNoTempFiles()
+    {
+        var client = cluster.Client;
+        var ns = await cluster.NamespaceAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = $"cm-{i}" } }, ns);
+        }
+
+        var policy = Some.Policy(name: "slow", @namespace: ns, schedule: "0 3 1 1 *");
+        policy.Metadata.Annotations = new Dictionary<string, string> { [ApiGroup.RunNowAnnotation] = "now" };
+        var backups = Path.Combine(_root.FullName, "backups");
+        policy.Spec.Destination = new DestinationSpec { Filesystem = new FilesystemDestinationSpec { Path = backups } };
+        await client.CustomObjects.CreateNamespacedCustomObjectAsync(policy, ApiGroup.Group, ApiGroup.Version, ns, ApiGroup.MetaBackupPolicyPlural);
+
+        // Every LIST page of this namespace's ConfigMaps takes 3 s, so the run is still collecting when the host stops.
+        using var slow = cluster.Cluster.Faults.Add(new DevCluster.Faults.FaultRule { Method = "GET", PathPattern = $"/api/v1/namespaces/{ns}/configmaps?*", Latency = TimeSpan.FromSeconds(3) });
+        var data = Path.Combine(_root.FullName, "data");
+        var settings = new OperatorSettings { Kubeconfig = cluster.Cluster.KubeconfigPath, DataDir = data, Port = 0, ListenAddress = "127.0.0.1", LogFormat = "text" };
+        await using var app = await OperatorHost.BuildAsync(settings, CancellationToken.None);
+        await app.StartAsync();
+        await Eventually.TrueAsync(
+            async () => (await client.CoreV1.ListNamespacedEventAsync(ns)).Items.Any(e => e.InvolvedObject.Name == "slow" && e.Reason == "BackupStarted"),
+            "the run to start", TimeSpan.FromSeconds(30));
+
+        await app.StopAsync();
+
+        var files = Directory.Exists(backups) ? Directory.GetFiles(backups, "*", SearchOption.AllDirectories) : [];
+        Assert.DoesNotContain(files, f => f.EndsWith(".meta.json", StringComparison.Ordinal));
+        Assert.Empty(await Pipeline.Storage.BackupCatalog.ListAsync(new Pipeline.Storage.FilesystemDestination(backups), "slow", CancellationToken.None));
+        var temp = Path.Combine(data, "tmp");
+        Assert.Empty(Directory.Exists(temp) ? Directory.GetFiles(temp, "*", SearchOption.AllDirectories) : []);
+    }
+
     private static string Address(Microsoft.AspNetCore.Builder.WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }
