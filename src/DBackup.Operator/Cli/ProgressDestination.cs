@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DBackup.Pipeline;
 using DBackup.Pipeline.Storage;
 
 namespace DBackup.Operator.Cli;
@@ -30,21 +31,11 @@ internal sealed class ProgressDestination(IBackupDestination inner, Progress pro
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
     /// <summary>Passes bytes through and counts them; disposes the inner stream only when it owns it.</summary>
-    private sealed class CountingStream(Stream inner, Progress progress, bool owns = false) : Stream
+    private sealed class CountingStream(Stream inner, Progress progress, bool owns = false) : ForwardOnlyStream
     {
         public override bool CanRead => inner.CanRead;
 
-        public override bool CanSeek => false;
-
         public override bool CanWrite => inner.CanWrite;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void Flush() => inner.Flush();
 
@@ -72,10 +63,6 @@ internal sealed class ProgressDestination(IBackupDestination inner, Progress pro
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

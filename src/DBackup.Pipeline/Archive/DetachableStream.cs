@@ -5,23 +5,13 @@ namespace DBackup.Pipeline.Archive;
 /// write part of an archive: its end-of-archive records, written on dispose, are discarded, so parts written
 /// separately can be concatenated (and, gzipped as separate members, still form one valid .tar.gz).
 /// </summary>
-internal sealed class DetachableStream(Stream inner) : Stream
+internal sealed class DetachableStream(Stream inner) : ForwardOnlyStream
 {
     private bool _detached;
 
     public override bool CanRead => false;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public void Detach() => _detached = true;
 
@@ -52,8 +42,4 @@ internal sealed class DetachableStream(Stream inner) : Stream
         _detached ? ValueTask.CompletedTask : inner.WriteAsync(buffer, cancellationToken);
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -1,23 +1,13 @@
 namespace DBackup.Pipeline.Archive;
 
 /// <summary>Replays bytes already read (to sniff a format) before the rest of the inner stream.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) : ForwardOnlyStream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Reads up to <paramref name="count"/> bytes from <paramref name="inner"/> and returns them with a stream that replays them.</summary>
     public static async Task<(ReadOnlyMemory<byte> Head, Stream Stream)> SniffAsync(Stream inner, int count, CancellationToken ct)
@@ -48,10 +38,6 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream inner) 
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -3,21 +3,11 @@ using System.Security.Cryptography;
 namespace DBackup.Pipeline.Archive;
 
 /// <summary>Passes writes through and keeps the inner stream open on dispose.</summary>
-internal sealed class NonClosingStream(Stream inner) : Stream
+internal sealed class NonClosingStream(Stream inner) : ForwardOnlyStream
 {
     public override bool CanRead => inner.CanRead;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => inner.CanWrite;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Flush() => inner.Flush();
 
@@ -38,17 +28,13 @@ internal sealed class NonClosingStream(Stream inner) : Stream
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>
 /// Counts and hashes (SHA-256) every byte that passes, in either direction. Reading can be capped:
 /// past <see cref="Limit"/> bytes it throws with <see cref="LimitMessage"/> (decompression bombs).
 /// </summary>
-internal sealed class MeasuringStream(Stream inner, bool hash, bool leaveOpen) : Stream
+internal sealed class MeasuringStream(Stream inner, bool hash, bool leaveOpen) : ForwardOnlyStream
 {
     private readonly IncrementalHash? _hash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
 
@@ -60,17 +46,7 @@ internal sealed class MeasuringStream(Stream inner, bool hash, bool leaveOpen) :
 
     public override bool CanRead => inner.CanRead;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => inner.CanWrite;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Lowercase hex SHA-256 of everything seen; call once, at the end.</summary>
     public string HashHex() => Convert.ToHexStringLower(_hash!.GetHashAndReset());
@@ -108,10 +84,6 @@ internal sealed class MeasuringStream(Stream inner, bool hash, bool leaveOpen) :
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Seen(buffer.Span, buffer.Length);
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

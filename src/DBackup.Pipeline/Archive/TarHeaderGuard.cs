@@ -7,7 +7,7 @@ namespace DBackup.Pipeline.Archive;
 /// records and refuses metadata entries (PAX headers, GNU long names) larger than
 /// <see cref="MaxMetadataBytes"/>: TarReader would otherwise buffer them whole, whatever their size.
 /// </summary>
-internal sealed class TarHeaderGuard(Stream inner) : Stream
+internal sealed class TarHeaderGuard(Stream inner) : ForwardOnlyStream
 {
     public const int MaxMetadataBytes = 64 * 1024;
     private const int Record = 512;
@@ -20,17 +20,7 @@ internal sealed class TarHeaderGuard(Stream inner) : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -54,10 +44,6 @@ internal sealed class TarHeaderGuard(Stream inner) : Stream
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -9,7 +9,7 @@ namespace DBackup.Pipeline.Compression;
 /// <see cref="GZipStream"/> read them as one stream). Memory is bounded by the chunks in flight.
 /// </summary>
 /// <remarks>Each chunk starts a fresh deflate window, which costs well under 1% of ratio at 1 MiB chunks.</remarks>
-internal sealed class ParallelGzipStream : Stream
+internal sealed class ParallelGzipStream : ForwardOnlyStream
 {
     public const int DefaultChunkSize = 1024 * 1024;
 
@@ -37,17 +37,7 @@ internal sealed class ParallelGzipStream : Stream
 
     public override bool CanRead => false;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_finished;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(byte[] buffer, int offset, int count) =>
         WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -104,10 +94,6 @@ internal sealed class ParallelGzipStream : Stream
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

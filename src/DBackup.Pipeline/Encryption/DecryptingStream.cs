@@ -7,7 +7,7 @@ namespace DBackup.Pipeline.Encryption;
 /// one segment in memory at a time. Any alteration, reordering, truncation or trailing data raises
 /// <see cref="InvalidBackupException"/> at the latest when the end is read.
 /// </summary>
-internal sealed class DecryptingStream : Stream
+internal sealed class DecryptingStream : ForwardOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -37,17 +37,7 @@ internal sealed class DecryptingStream : Stream
 
     public override bool CanRead => true;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Reads the header from <paramref name="inner"/>, unwraps the data key and returns the plaintext stream.</summary>
     public static async Task<DecryptingStream> OpenAsync(Stream inner, KeyRing keys, CancellationToken ct, bool leaveOpen = false)
@@ -116,10 +106,6 @@ internal sealed class DecryptingStream : Stream
     public override void Flush()
     {
     }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

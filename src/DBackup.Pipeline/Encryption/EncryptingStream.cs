@@ -7,7 +7,7 @@ namespace DBackup.Pipeline.Encryption;
 /// memory. <see cref="FinishAsync"/> seals the last segment; disposing without finishing leaves an
 /// unterminated stream that will never authenticate, which is what an aborted write should leave.
 /// </summary>
-internal sealed class EncryptingStream : Stream
+internal sealed class EncryptingStream : ForwardOnlyStream
 {
     private readonly Stream _inner;
     private readonly bool _leaveOpen;
@@ -46,17 +46,7 @@ internal sealed class EncryptingStream : Stream
 
     public override bool CanRead => false;
 
-    public override bool CanSeek => false;
-
     public override bool CanWrite => !_finished;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -155,10 +145,6 @@ internal sealed class EncryptingStream : Stream
         _headerWritten ? _inner.FlushAsync(cancellationToken) : Task.CompletedTask;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
