@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "pipeline" => await PipelineBench.RunAsync(args[1..]),
     "devcluster" => await DevClusterBench.RunAsync(args[1..]),
+    "backup" => await BackupBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
