@@ -2,6 +2,7 @@ using DBackup.Operator.Crds;
 using DBackup.Operator.Entities;
 using k8s;
 using k8s.Models;
+using DBackup.Operator.Tests.Support;
 
 namespace DBackup.Operator.Tests.Crds;
 
@@ -11,7 +12,7 @@ namespace DBackup.Operator.Tests.Crds;
 /// </summary>
 public sealed class CrdManifestTests
 {
-    private static readonly string RepoRoot = FindRepoRoot();
+    private static readonly string RepoRoot = RepoPaths.Root;
 
     [Fact]
     public void GeneratedCrds_MatchCommittedFiles()
@@ -112,18 +113,5 @@ public sealed class CrdManifestTests
                 Walk(items, childPath, missing);
             }
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DBackup.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DBackup.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -16,7 +16,7 @@ public sealed class SampleManifestTests(OperatorClusterFixture cluster) : IClass
     public static TheoryData<string> Samples()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "config", "samples"), "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", "samples"), "*.yaml").Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetFileName(file));
         }
@@ -28,7 +28,7 @@ public sealed class SampleManifestTests(OperatorClusterFixture cluster) : IClass
     [MemberData(nameof(Samples))]
     public async Task Sample_ParsesStrictly_AndIsAcceptedByTheCrd(string file)
     {
-        var yaml = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "config", "samples", file));
+        var yaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "config", "samples", file));
         var kind = KubernetesYaml.Deserialize<KubernetesObject>(yaml).Kind;
         var (entity, plural) = kind switch
         {
@@ -59,18 +59,5 @@ public sealed class SampleManifestTests(OperatorClusterFixture cluster) : IClass
         {
             // Another sample made it already.
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DBackup.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DBackup.sln not found");
     }
 }

@@ -4,6 +4,7 @@ using DBackup.Operator.Kubernetes;
 using DBackup.Pipeline.Encryption;
 using k8s;
 using k8s.Models;
+using DBackup.Operator.Tests.Support;
 
 namespace DBackup.Operator.Tests.Kubernetes;
 
@@ -70,7 +71,7 @@ public sealed class EncryptionProfileKeysTests : IAsyncLifetime
     [Fact]
     public async Task LoadAsync_SaysProfileNotFound_WhenLoadingByName()
     {
-        var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "config", "crd", "dbackup.io_encryptionprofilerefs.yaml")));
+        var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "config", "crd", "dbackup.io_encryptionprofilerefs.yaml")));
         await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
         await _cluster.WaitForControllersAsync();
 
@@ -87,17 +88,4 @@ public sealed class EncryptionProfileKeysTests : IAsyncLifetime
 
     private Task SecretAsync(string name, string key, string value) =>
         _client.CoreV1.CreateNamespacedSecretAsync(new V1Secret { Metadata = new V1ObjectMeta { Name = name }, Data = new Dictionary<string, byte[]> { [key] = Encoding.UTF8.GetBytes(value) } }, "ns");
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DBackup.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DBackup.sln not found");
-    }
 }

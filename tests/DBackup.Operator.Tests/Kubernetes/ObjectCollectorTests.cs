@@ -6,6 +6,7 @@ using DBackup.Pipeline;
 using DBackup.Pipeline.Archive;
 using k8s;
 using k8s.Models;
+using DBackup.Operator.Tests.Support;
 
 namespace DBackup.Operator.Tests.Kubernetes;
 
@@ -107,7 +108,7 @@ public sealed class ObjectCollectorTests : IAsyncLifetime
     [Fact]
     public async Task CollectAsync_CollectsCustomResources_ByPluralDotGroup()
     {
-        var crdYaml = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "config", "crd", "dbackup.io_encryptionprofilerefs.yaml"));
+        var crdYaml = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "config", "crd", "dbackup.io_encryptionprofilerefs.yaml"));
         await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(KubernetesYaml.Deserialize<V1CustomResourceDefinition>(crdYaml));
         await _cluster.WaitForControllersAsync();
         var profile = new JsonObject
@@ -178,17 +179,4 @@ public sealed class ObjectCollectorTests : IAsyncLifetime
                 StringData = data ?? new Dictionary<string, string> { ["token"] = "t" },
             },
             ns);
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DBackup.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("DBackup.sln not found");
-    }
 }

@@ -19,7 +19,7 @@ public sealed class OperatorClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cluster = await DevCluster.DevCluster.StartAsync(new DevClusterOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "config", "crd"), "*.yaml"))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", "crd"), "*.yaml"))
         {
             var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
             await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
@@ -38,18 +38,5 @@ public sealed class OperatorClusterFixture : IAsyncLifetime
         var name = $"t{Interlocked.Increment(ref _counter)}-{Guid.NewGuid().ToString("N")[..6]}";
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         return name;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (Directory.Exists(Path.Combine(dir.FullName, "config", "crd")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("config/crd not found above " + AppContext.BaseDirectory);
     }
 }
