@@ -16,6 +16,8 @@ public static class BackupCatalog
     /// <summary>Largest meta.json read; anything bigger is reported as invalid rather than loaded.</summary>
     internal const int MaxMetaBytes = 1024 * 1024;
 
+    private static readonly ReadLimits MetaLimits = ReadLimits.Default with { MaxMetaBytes = MaxMetaBytes };
+
     /// <summary>Lists backups, newest first.</summary>
     /// <param name="destination">Where to look.</param>
     /// <param name="policy">Only this policy's folder, or null for the whole destination.</param>
@@ -129,26 +131,11 @@ public static class BackupCatalog
         };
     }
 
-    private static async Task<BackupMeta> ReadMetaAsync(IBackupDestination destination, StoredObject metaObject, CancellationToken cancellationToken)
-    {
-        var stream = await destination.OpenReadAsync(metaObject.Key, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var json = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                json.Write(chunk, 0, read);
-                if (json.Length > MaxMetaBytes)
-                {
-                    throw new InvalidBackupException($"meta.json is larger than {MaxMetaBytes} bytes");
-                }
-            }
-
-            return BackupMeta.Parse(json.GetBuffer().AsSpan(0, (int)json.Length));
-        }
-    }
+    // The meta.json reader every caller shares, with the catalog's tighter size cap; a meta.json that vanished
+    // after the listing is reported like an unreadable one.
+    private static async Task<BackupMeta> ReadMetaAsync(IBackupDestination destination, StoredObject metaObject, CancellationToken cancellationToken) =>
+        await BackupReader.TryLoadMetaAsync(destination, metaObject.Key, MetaLimits, cancellationToken).ConfigureAwait(false)
+            ?? throw new BackupNotFoundException($"{metaObject.Key} no longer exists");
 
     private static string FileName(string key) => key[(key.LastIndexOf('/') + 1)..];
 
