@@ -78,22 +78,8 @@ internal sealed class FaultInjectionMiddleware(RequestDelegate next, FaultInject
             _ => ("", $"injected fault: HTTP {code}"),
         };
 
-        var status = new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Failure",
-            ["message"] = message,
-            ["reason"] = reason,
-        };
-        if (retryAfterSeconds is { } seconds)
-        {
-            status["details"] = new JsonObject { ["retryAfterSeconds"] = seconds };
-        }
-
-        status["code"] = code;
-        return status;
+        var details = retryAfterSeconds is { } seconds ? new JsonObject { ["retryAfterSeconds"] = seconds } : null;
+        return new Http.ApiException(code, reason, message, details).ToStatus();
     }
 }
 
