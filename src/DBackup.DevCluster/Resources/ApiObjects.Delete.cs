@@ -14,7 +14,6 @@ internal sealed partial class ApiObjects
 {
     public const string OrphanFinalizer = "orphan";
     public const string ForegroundFinalizer = "foregroundDeletion";
-    private static readonly HashSet<string> ImmortalNamespaces = ["default", "kube-system", "kube-public"];
 
     /// <summary>
     /// DELETE: objects held by finalizers (including the GC's orphan/foregroundDeletion ones added for the
@@ -22,8 +21,7 @@ internal sealed partial class ApiObjects
     /// </summary>
     public DeleteResult Delete(ResourceType rt, string version, string ns, string name, DeleteRequest request)
     {
-        if (rt.Key == "/namespaces" && ImmortalNamespaces.Contains(name))
-            throw ApiErrors.Forbidden("", "namespaces", name, "this namespace may not be deleted");
+        rt.Behavior.CheckDeletable(name);
         while (true)
         {
             var current = GetOrThrow(rt, ns, name);

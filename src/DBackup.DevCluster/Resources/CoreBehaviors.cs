@@ -148,6 +148,14 @@ internal sealed class ServiceBehavior : ResourceBehavior
 /// <summary>Namespaces: spec.finalizers [kubernetes], phase Active, the kubernetes.io/metadata.name label.</summary>
 internal sealed class NamespaceBehavior : ResourceBehavior
 {
+    private static readonly HashSet<string> ImmortalNamespaces = ["default", "kube-system", "kube-public"];
+
+    public override void CheckDeletable(string name)
+    {
+        if (ImmortalNamespaces.Contains(name))
+            throw Http.ApiErrors.Forbidden("", "namespaces", name, "this namespace may not be deleted");
+    }
+
     public override void PrepareForCreate(JsonObject obj, ServerContext server)
     {
         obj["spec"] = new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };

@@ -21,6 +21,9 @@ internal class ResourceBehavior
 
     public virtual IEnumerable<FieldError> ValidateUpdate(JsonObject obj, JsonObject old) => [];
 
+    /// <summary>Refuses a DELETE of <paramref name="name"/> outright (throws an ApiException), before the object is even read.</summary>
+    public virtual void CheckDeletable(string name) { }
+
     /// <summary>Called once when a DELETE first marks the object (namespaces turn Terminating, CRDs get their cleanup finalizer).</summary>
     public virtual void PrepareForDelete(JsonObject obj, ServerContext server) { }
 
