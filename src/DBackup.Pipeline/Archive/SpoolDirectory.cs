@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DBackup.Pipeline.Storage;
 
 namespace DBackup.Pipeline.Archive;
 
@@ -9,9 +10,6 @@ namespace DBackup.Pipeline.Archive;
 /// </summary>
 internal sealed class SpoolDirectory : IDisposable
 {
-    private const UnixFileMode PrivateDirMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode PrivateFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     private SpoolDirectory(string path)
     {
         Path = path;
@@ -30,21 +28,21 @@ internal sealed class SpoolDirectory : IDisposable
     {
         var parent = root ?? System.IO.Path.GetTempPath();
         var path = System.IO.Path.Combine(parent, NamePrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, PrivateDirMode);
-        }
-
+        LocalFiles.CreateFolders(path);
         return new SpoolDirectory(path);
     }
 
-    public FileStream CreateFile(string name) => Open(name, FileMode.CreateNew, FileAccess.Write);
+    public FileStream CreateFile(string name) =>
+        LocalFiles.CreatePrivateFile(System.IO.Path.Combine(Path, name), FileShare.Read, FileOptions.SequentialScan, bufferSize: 0);
 
-    public FileStream OpenRead(string name) => Open(name, FileMode.Open, FileAccess.Read);
+    public FileStream OpenRead(string name) => new(System.IO.Path.Combine(Path, name), new FileStreamOptions
+    {
+        Mode = FileMode.Open,
+        Access = FileAccess.Read,
+        Share = FileShare.Read,
+        BufferSize = 0,
+        Options = FileOptions.SequentialScan,
+    });
 
     public void Dispose()
     {
@@ -56,23 +54,5 @@ internal sealed class SpoolDirectory : IDisposable
         {
             // Already gone: nothing to clean.
         }
-    }
-
-    private FileStream Open(string name, FileMode mode, FileAccess access)
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = mode,
-            Access = access,
-            Share = FileShare.Read,
-            BufferSize = 0,
-            Options = FileOptions.SequentialScan,
-        };
-        if (!OperatingSystem.IsWindows() && mode == FileMode.CreateNew)
-        {
-            options.UnixCreateMode = PrivateFileMode;
-        }
-
-        return new FileStream(System.IO.Path.Combine(Path, name), options);
     }
 }

@@ -1,3 +1,4 @@
+using DBackup.Pipeline.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DBackup.Pipeline.History;
@@ -49,12 +50,7 @@ public sealed class ExecutionHistory
         if (!File.Exists(path) && !OperatingSystem.IsWindows())
         {
             // An empty file is a valid empty database; creating it ourselves fixes its mode, and SQLite gives the -wal file the same.
-            using var _ = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
+            using var _ = LocalFiles.CreatePrivateFile(path, FileShare.Read);
         }
 
         var history = new ExecutionHistory(path);

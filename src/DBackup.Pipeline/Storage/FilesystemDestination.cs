@@ -46,19 +46,7 @@ public sealed class FilesystemDestination : IBackupDestination
         try
         {
             long length;
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                Options = FileOptions.Asynchronous,
-            };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = LocalFiles.PrivateFile;
-            }
-
-            await using (var file = new FileStream(tempPath, options))
+            await using (var file = LocalFiles.CreatePrivateFile(tempPath, FileShare.None, FileOptions.Asynchronous))
             {
                 // The writer may dispose what it is given (a GZipStream without leaveOpen); the fsync below still needs the file.
                 await write(new KeepOpenStream(file), cancellationToken).ConfigureAwait(false);

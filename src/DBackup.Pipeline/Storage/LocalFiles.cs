@@ -1,6 +1,6 @@
 namespace DBackup.Pipeline.Storage;
 
-/// <summary>Folder and file chores of <see cref="FilesystemDestination"/>: private modes, cleanup.</summary>
+/// <summary>Local folder and file chores (destination, spool, history): private modes, cleanup.</summary>
 internal static class LocalFiles
 {
     /// <summary>rw------- for backup and temp files.</summary>
@@ -37,6 +37,25 @@ internal static class LocalFiles
         }
 
         return folder;
+    }
+
+    /// <summary>Creates a new file for writing with mode 0600 (on Unix); fails if it exists.</summary>
+    public static FileStream CreatePrivateFile(string path, FileShare share, FileOptions options = FileOptions.None, int bufferSize = 4096)
+    {
+        var streamOptions = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = share,
+            Options = options,
+            BufferSize = bufferSize,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            streamOptions.UnixCreateMode = PrivateFile;
+        }
+
+        return new FileStream(path, streamOptions);
     }
 
     /// <summary>Removes <paramref name="folder"/> and its parents while empty, stopping below <paramref name="root"/>.</summary>
