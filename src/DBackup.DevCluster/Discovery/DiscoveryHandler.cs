@@ -76,7 +76,7 @@ internal sealed class DiscoveryHandler(ServerContext server)
             entry["storageVersionHash"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(r.Key + "/" + r.StorageVersion)).AsSpan(0, 8));
             resources.Add(entry);
             if (r.HasStatus(version)) resources.Add(Sub(r, "status"));
-            if (r.Key == "/namespaces") resources.Add(Sub(r, "finalize", ["update"]));
+            if (r.HasFinalize) resources.Add(Sub(r, "finalize", ["update"]));
             if (r.Scale is not null)
             {
                 var scale = Sub(r, "scale");

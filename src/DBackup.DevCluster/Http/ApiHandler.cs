@@ -52,7 +52,7 @@ internal sealed partial class ApiHandler(ServerContext server, ApiObjects object
         if (!rt.Namespaced && route.Namespace is not null) throw ApiErrors.PathNotFound();
         var ns = route.Namespace ?? "";
         var sub = route.Subresource;
-        if (sub is not null && !(sub == "status" && rt.HasStatus(route.Version)) && !(sub == "finalize" && rt.Key == "/namespaces")
+        if (sub is not null && !(sub == "status" && rt.HasStatus(route.Version)) && !(sub == "finalize" && rt.HasFinalize)
             && !(sub == "scale" && rt.Scale is not null))
             throw ApiErrors.PathNotFound();
         var q = ctx.Request.Query;

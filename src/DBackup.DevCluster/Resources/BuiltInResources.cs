@@ -6,7 +6,7 @@ internal static class BuiltInResources
     public static IReadOnlyList<ResourceType> All() =>
     [
         Make("", "v1", "namespaces", "Namespace", false, ["ns"], status: true, behavior: new NamespaceBehavior(), nameRule: NameRule.DnsLabel, returnObject: true,
-            fields: ["status.phase"]),
+            fields: ["status.phase"], finalize: true),
         Make("", "v1", "configmaps", "ConfigMap", true, ["cm"], behavior: new DataBehavior(secret: false)),
         Make("", "v1", "secrets", "Secret", true, [], behavior: new DataBehavior(secret: true), fields: ["type"]),
         Make("", "v1", "serviceaccounts", "ServiceAccount", true, ["sa"], returnObject: true),
@@ -30,9 +30,10 @@ internal static class BuiltInResources
 
     private static ResourceType Make(string group, string version, string plural, string kind, bool namespaced, string[] shortNames,
         bool status = false, string[]? categories = null, ResourceBehavior? behavior = null, NameRule nameRule = NameRule.DnsSubdomain,
-        bool generation = false, bool returnObject = false, string[]? fields = null, ScalePaths? scale = null) => new()
+        bool generation = false, bool returnObject = false, string[]? fields = null, ScalePaths? scale = null, bool finalize = false) => new()
         {
             Scale = scale,
+            HasFinalize = finalize,
             // "name=path" when the selector name differs from the JSON path (core Events' "source").
             SelectableFields = (fields ?? []).ToDictionary(f => f.Split('=')[0], f => f.Split('=').Last(), StringComparer.Ordinal),
             Group = group,

@@ -51,6 +51,9 @@ internal sealed class ResourceType
     /// <summary>The /scale subresource, when the resource has one.</summary>
     public ScalePaths? Scale { get; init; }
 
+    /// <summary>The namespaces-only /finalize subresource (PUT replaces spec.finalizers) is served.</summary>
+    public bool HasFinalize { get; init; }
+
     /// <summary>For custom resources: the CRD's name, to refuse writes while it terminates.</summary>
     public string? CrdName { get; init; }
 
