@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using DBackup.Operator.Backups;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
+using DBackup.Operator.Scheduling;
 using DBackup.Pipeline;
 using DBackup.Pipeline.Archive;
 using DBackup.Pipeline.Encryption;
 using DBackup.Pipeline.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DBackup.Operator.Demo;
 
@@ -44,25 +47,25 @@ internal sealed class DemoStory(TextWriter output)
             Step(4, "Backup key", $"{keyFile} (keyId {key.KeyId}), in Secret {DemoWorld.Namespace}/{DemoWorld.ProfileName}, used by EncryptionProfileRef '{DemoWorld.ProfileName}'");
             Step(5, "Policy", $"MetaBackupPolicy '{policy.Metadata.Name}': '{policy.Spec.Schedule}' {policy.Spec.TimeZone}, includeSecrets, encrypted, to {backups}");
 
-            // The same steps a policy run takes: keys from the profile, sources under the tenancy rule, collect, write.
-            var keys = await EncryptionProfileKeys.LoadAsync(client, DemoWorld.Namespace, DemoWorld.ProfileName, ct).ConfigureAwait(false);
-            var sources = PolicySources.From(policy, adminNamespaces: []);
-            var stats = new CollectionStats();
-            var destination = new FilesystemDestination(backups);
-            var result = await new BackupPipeline().WriteAsync(
-                new BackupRequest { Policy = policy.Metadata.Name, Trigger = "manual", Cluster = cluster.Url.ToString(), Key = keys.Current, ProfileName = DemoWorld.ProfileName, IncludesSecrets = true },
-                new ObjectCollector(api).CollectAsync(sources, includeSecrets: true, stats, ct),
-                destination,
-                ct).ConfigureAwait(false);
-            Step(6, "Backup written", $"{result.Name}: {result.Meta.Objects} objects, {result.Meta.Sizes.PayloadBytes:N0} bytes, AES-256-GCM with keyId {result.Meta.Encryption.KeyId}");
-            Detail($"file   {Path.Combine(backups, result.PayloadKey)}");
-            Detail($"sha256 {result.Meta.Sha256}");
+            // The same run a schedule or run-now takes: keys from the profile, sources under the tenancy rule, collect, write, retain.
+            var runner = new PolicyBackupRunner(client, new PolicyBackupRunnerOptions { ClusterName = cluster.Url.ToString() }, null, null, TimeProvider.System, NullLogger<PolicyBackupRunner>.Instance);
+            var run = await runner.RunAsync(policy, BackupTriggers.Manual, ct).ConfigureAwait(false);
+            if (!run.Succeeded || run.Backup is not { } written || run.PayloadKey is not { } payloadKey || run.Stats is not { } stats)
+            {
+                throw new InvalidOperationException($"the demo backup failed ({run.Reason}): {run.Message}");
+            }
+
+            Step(6, "Backup written", $"{written.Name}: {written.Objects} objects, {written.SizeBytes:N0} bytes, AES-256-GCM with keyId {run.KeyId}");
+            Detail($"file   {Path.Combine(backups, payloadKey)}");
+            Detail($"sha256 {written.Sha256}");
             foreach (var (reason, count) in stats.SkippedByReason)
             {
                 Detail($"left out {count}: {reason}");
             }
 
-            var reader = await BackupReader.FromDestinationAsync(destination, result.PayloadKey, keys, cancellationToken: ct).ConfigureAwait(false);
+            var keys = await EncryptionProfileKeys.LoadAsync(client, DemoWorld.Namespace, DemoWorld.ProfileName, ct).ConfigureAwait(false);
+            var destination = new FilesystemDestination(backups);
+            var reader = await BackupReader.FromDestinationAsync(destination, payloadKey, keys, cancellationToken: ct).ConfigureAwait(false);
             var verification = await reader.VerifyAsync(ct).ConfigureAwait(false);
             Step(7, "Verified", $"decrypted, decompressed, {verification.Objects} objects and every SHA-256 checked against the manifest");
 
@@ -87,8 +90,8 @@ internal sealed class DemoStory(TextWriter output)
             output.WriteLine($"Story told in {clock.Elapsed.TotalSeconds:F1} s. Look around:");
             output.WriteLine($"  kubectl --kubeconfig {cluster.KubeconfigPath} get configmaps,secrets -n {DemoWorld.RestoreNamespace}");
             output.WriteLine($"  kubectl --kubeconfig {cluster.KubeconfigPath} get dbackup -n {DemoWorld.Namespace}");
-            output.WriteLine($"  dbackup inspect {Path.Combine(backups, result.PayloadKey)} --key-file {keyFile}");
-            output.WriteLine($"  dbackup export {Path.Combine(backups, result.PayloadKey)} --key-file {keyFile} --out {Path.Combine(folder, "export")}");
+            output.WriteLine($"  dbackup inspect {Path.Combine(backups, payloadKey)} --key-file {keyFile}");
+            output.WriteLine($"  dbackup export {Path.Combine(backups, payloadKey)} --key-file {keyFile} --out {Path.Combine(folder, "export")}");
             if (counts.ContainsKey("fail"))
             {
                 throw new InvalidOperationException("the demo restore had failures (listed above)");
