@@ -29,6 +29,10 @@ public static partial class BackupName
     /// <summary>The meta key that belongs to a payload key.</summary>
     public static string MetaKey(string payloadKey) => payloadKey + MetaSuffix;
 
+    /// <summary>The payload key for a payload key or its meta key (the <see cref="MetaSuffix"/> removed, if present).</summary>
+    public static string PayloadKeyOf(string key) =>
+        key.EndsWith(MetaSuffix, StringComparison.Ordinal) ? key[..^MetaSuffix.Length] : key;
+
     /// <summary>
     /// Parses a meta or payload key into policy, name and time. Returns false for keys that are not ours.
     /// </summary>

@@ -57,7 +57,7 @@ public sealed class BackupReader
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(key);
         limits ??= ReadLimits.Default;
-        var payloadKey = key.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal) ? key[..^BackupName.MetaSuffix.Length] : key;
+        var payloadKey = BackupName.PayloadKeyOf(key);
         var meta = await TryLoadMetaAsync(destination, BackupName.MetaKey(payloadKey), limits, cancellationToken).ConfigureAwait(false);
         return new BackupReader(ct => destination.OpenReadAsync(payloadKey, ct), keys, meta, limits);
     }

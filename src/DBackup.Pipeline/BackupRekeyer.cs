@@ -46,7 +46,7 @@ public sealed class BackupRekeyer(ReadLimits? limits = null)
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(oldKeys);
         ArgumentNullException.ThrowIfNull(newKey);
-        var payloadKey = key.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal) ? key[..^BackupName.MetaSuffix.Length] : key;
+        var payloadKey = BackupName.PayloadKeyOf(key);
         var metaKey = BackupName.MetaKey(payloadKey);
         var meta = await BackupReader.TryLoadMetaAsync(destination, metaKey, _limits, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidBackupException($"{payloadKey} has no meta.json; an incomplete backup is not re-keyed");

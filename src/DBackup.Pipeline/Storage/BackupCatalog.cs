@@ -83,7 +83,7 @@ public static class BackupCatalog
     private static async Task<BackupInfo> DescribeAsync(IBackupDestination destination, StoredObject metaObject,
         IReadOnlyDictionary<string, StoredObject> objects, CancellationToken cancellationToken)
     {
-        var payloadKey = metaObject.Key[..^BackupName.MetaSuffix.Length];
+        var payloadKey = BackupName.PayloadKeyOf(metaObject.Key);
         objects.TryGetValue(payloadKey, out var payload);
         var fallback = Fallback(metaObject, payloadKey, payload);
         BackupMeta meta;
