@@ -30,7 +30,7 @@ internal static class PatchApplier
     public static JsonObject Apply(JsonObject original, string contentType, ReadOnlySpan<byte> body, StrategicMergeKeys? strategicKeys)
     {
         ArgumentNullException.ThrowIfNull(original);
-        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var mediaType = EnsureSupported(contentType, strategicKeys);
         var target = (JsonObject)original.DeepClone();
         JsonNode? result = mediaType switch
         {
@@ -42,6 +42,19 @@ internal static class PatchApplier
 
         return result as JsonObject
             ?? throw PatchException.BadRequest("the patched document is not a JSON object");
+    }
+
+    /// <summary>
+    /// The media type of <paramref name="contentType"/> (lower case, parameters dropped) when it is a patch type
+    /// accepted for the resource: JSON and merge patches always, strategic merge only with <paramref name="strategicKeys"/>.
+    /// </summary>
+    /// <exception cref="PatchException">415 for any other Content-Type.</exception>
+    public static string EnsureSupported(string? contentType, StrategicMergeKeys? strategicKeys)
+    {
+        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        return mediaType is MergePatch or JsonPatch || (mediaType == StrategicMergePatch && strategicKeys is not null)
+            ? mediaType
+            : throw Unsupported(strategicKeys is not null);
     }
 
     /// <summary>The 415 the apiserver sends for a patch Content-Type it does not accept.</summary>

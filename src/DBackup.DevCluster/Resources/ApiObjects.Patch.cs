@@ -15,11 +15,13 @@ internal sealed partial class ApiObjects
     {
         var keys = rt.IsCustom ? null : StrategicMergeKeys.ForBuiltIn(rt.Group, rt.Kind);
         // The patch type is checked before the object is looked up, so server-side apply answers 415, not 404.
-        var mediaType = contentType.Split(';')[0].Trim().ToLowerInvariant();
-        if (mediaType is not (PatchApplier.MergePatch or PatchApplier.JsonPatch) && !(mediaType == PatchApplier.StrategicMergePatch && keys is not null))
+        try
         {
-            var unsupported = PatchApplier.Unsupported(keys is not null);
-            throw new ApiException(unsupported.StatusCode, unsupported.Reason, unsupported.Message);
+            PatchApplier.EnsureSupported(contentType, keys);
+        }
+        catch (PatchException e)
+        {
+            throw new ApiException(e.StatusCode, e.Reason, e.Message);
         }
         for (var attempt = 0; ; attempt++)
         {
