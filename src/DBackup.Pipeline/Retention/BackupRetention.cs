@@ -27,12 +27,7 @@ public static class BackupRetention
         BackupName.ValidatePolicy(policy);
         retention.Validate();
 
-        var objects = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
-        await foreach (var item in destination.ListAsync(policy + "/", cancellationToken).ConfigureAwait(false))
-        {
-            objects[item.Key] = item;
-        }
-
+        var objects = await BackupCatalog.ListObjectsAsync(destination, policy + "/", cancellationToken).ConfigureAwait(false);
         var backups = await BackupCatalog.DescribeAsync(destination, objects, cancellationToken).ConfigureAwait(false);
         var plan = RetentionPlanner.Plan(policy, objects.Values, backups, retention, now);
         var done = new List<RetentionDeletion>(plan.Count);

@@ -33,13 +33,20 @@ public static class BackupCatalog
             prefix = policy + "/";
         }
 
+        var objects = await ListObjectsAsync(destination, prefix, cancellationToken).ConfigureAwait(false);
+        return await DescribeAsync(destination, objects, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Every stored object under <paramref name="prefix"/>, by key (the listing <see cref="DescribeAsync(IBackupDestination, IReadOnlyDictionary{string, StoredObject}, CancellationToken)"/> takes).</summary>
+    internal static async Task<Dictionary<string, StoredObject>> ListObjectsAsync(IBackupDestination destination, string prefix, CancellationToken cancellationToken)
+    {
         var objects = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
         await foreach (var item in destination.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
         {
             objects[item.Key] = item;
         }
 
-        return await DescribeAsync(destination, objects, cancellationToken).ConfigureAwait(false);
+        return objects;
     }
 
     /// <summary>Describes every meta.json among <paramref name="objects"/> (an earlier listing), newest first.</summary>
