@@ -35,7 +35,7 @@ internal sealed class DemoStory(TextWriter output)
             var api = new KubeApi((k8s.Kubernetes)client);
             Step(1, "Dev cluster", $"{cluster.Url} (an in-process Kubernetes API emulator; kubeconfig {cluster.KubeconfigPath})");
 
-            var crds = await DemoWorld.InstallCrdsAsync(client, ct).ConfigureAwait(false);
+            var crds = await Crds.EmbeddedCrds.InstallAsync(client, ct).ConfigureAwait(false);
             Step(2, "CRDs installed", $"{string.Join(", ", crds)} ({ApiGroup.ApiVersion})");
 
             var appObjects = await DemoWorld.CreateApplicationAsync(client, ct).ConfigureAwait(false);

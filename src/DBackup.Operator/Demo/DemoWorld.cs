@@ -7,7 +7,7 @@ using k8s.Models;
 namespace DBackup.Operator.Demo;
 
 /// <summary>
-/// The demo's cluster content: the dbackup.io CRDs (embedded from config/crd), a namespace with an
+/// The demo's cluster content (after <see cref="Crds.EmbeddedCrds"/>): a namespace with an
 /// application's ConfigMaps and Secrets, the key Secret with its EncryptionProfileRef, and a policy.
 /// </summary>
 internal static class DemoWorld
@@ -16,24 +16,6 @@ internal static class DemoWorld
     public const string RestoreNamespace = "shop-restored";
     public const string PolicyName = "shop-nightly";
     public const string ProfileName = "backup-key";
-
-    /// <summary>Creates every CRD embedded in the assembly and waits until each is established.</summary>
-    public static async Task<IReadOnlyList<string>> InstallCrdsAsync(IKubernetes client, CancellationToken ct)
-    {
-        var names = new List<string>();
-        var assembly = typeof(DemoWorld).Assembly;
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("crds/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            await using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await reader.ReadToEndAsync(ct).ConfigureAwait(false));
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: ct).ConfigureAwait(false);
-            await WaitEstablishedAsync(client, crd.Metadata.Name, ct).ConfigureAwait(false);
-            names.Add(crd.Spec.Names.Plural);
-        }
-
-        return names;
-    }
 
     /// <summary>The application: ConfigMaps and Secrets, one of them with a value we can look for.</summary>
     public static async Task<int> CreateApplicationAsync(IKubernetes client, CancellationToken ct)
@@ -88,20 +70,4 @@ internal static class DemoWorld
     private static Task CreateAsync<T>(IKubernetes client, T entity, string plural, CancellationToken ct)
         where T : IKubernetesObject<V1ObjectMeta> =>
         client.CustomObjects.CreateNamespacedCustomObjectAsync(entity, ApiGroup.Group, ApiGroup.Version, Namespace, plural, cancellationToken: ct);
-
-    private static async Task WaitEstablishedAsync(IKubernetes client, string name, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var crd = await client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(name, cancellationToken: ct).ConfigureAwait(false);
-            if (crd.Status?.Conditions?.Any(c => c.Type == "Established" && c.Status == "True") == true)
-            {
-                return;
-            }
-
-            await Task.Delay(50, ct).ConfigureAwait(false);
-        }
-
-        throw new TimeoutException($"CRD {name} was not established within 5 s");
-    }
 }

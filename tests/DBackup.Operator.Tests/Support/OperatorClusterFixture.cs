@@ -1,11 +1,12 @@
 using DBackup.DevCluster;
+using DBackup.Operator.Crds;
 using k8s;
 using k8s.Models;
 
 namespace DBackup.Operator.Tests.Support;
 
 /// <summary>
-/// A DevCluster with the dbackup.io CRDs from config/crd applied, shared by the tests of a class; each
+/// A DevCluster with the dbackup.io CRDs (embedded from config/crd) applied, shared by the tests of a class; each
 /// test works in its own namespace.
 /// </summary>
 public sealed class OperatorClusterFixture : IAsyncLifetime
@@ -19,15 +20,7 @@ public sealed class OperatorClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cluster = await DevCluster.DevCluster.StartAsync(new DevClusterOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
-        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", "crd"), "*.yaml"))
-        {
-            var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
-            await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
-            await Eventually.TrueAsync(
-                async () => (await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(crd.Metadata.Name)).Status?.Conditions?
-                    .Any(c => c.Type == "Established" && c.Status == "True") == true,
-                $"CRD {crd.Metadata.Name} established");
-        }
+        await EmbeddedCrds.InstallAsync(Client, CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
