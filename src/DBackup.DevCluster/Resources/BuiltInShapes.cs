@@ -8,11 +8,9 @@ namespace DBackup.DevCluster.Resources;
 /// </summary>
 internal static class BuiltInShapes
 {
-    private static readonly Shape OwnerReference = Shape.Obj("apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion");
-
-    public static readonly Shape ObjectMeta = Shape.Obj("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion",
-        "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-        ("ownerReferences", Shape.ListOf(OwnerReference)), "finalizers", "managedFields");
+    // The field names come from the schema side's ObjectMetaFields, which prunes custom resources' metadata.
+    public static readonly Shape ObjectMeta = Shape.Obj([.. Schema.ObjectMetaFields.Names])
+        .With(("ownerReferences", Shape.ListOf(Shape.Obj([.. Schema.ObjectMetaFields.OwnerReferenceNames]))));
 
     private static readonly Shape Root = Shape.Obj("apiVersion", "kind", ("metadata", ObjectMeta));
 

@@ -26,6 +26,12 @@ internal static class ObjectMetaFields
         "manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1", "subresource",
     };
 
+    /// <summary>The fields of ObjectMeta (also the layout the built-in kinds' metadata is pruned to).</summary>
+    internal static IReadOnlyCollection<string> Names => Meta;
+
+    /// <summary>The fields of an OwnerReference.</summary>
+    internal static IReadOnlyCollection<string> OwnerReferenceNames => OwnerReference;
+
     /// <summary>Removes unknown fields from <paramref name="metadata"/>, recording their paths under <paramref name="path"/>.</summary>
     public static void Prune(JsonObject metadata, string path, List<string>? unknown)
     {
