@@ -1,12 +1,13 @@
 using DBackup.Pipeline.Archive;
+using DBackup.Pipeline.Tests.Support;
 
 namespace DBackup.Pipeline.Tests.Archive;
 
 public sealed class DuplicateDetectorTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("dbackup-dup-test-").FullName;
+    private readonly TempDirectory _dir = new("dbackup-dup-test");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private static List<UInt128> Distinct(int count, int seed)
     {
@@ -24,7 +25,7 @@ public sealed class DuplicateDetectorTests : IDisposable
     [InlineData(0, 16, -1, 0)]
     public async Task FindDuplicate_FindsRepeatAcrossRuns(int count, int runSize, int repeated, int at)
     {
-        using var spool = SpoolDirectory.Create(_root);
+        using var spool = SpoolDirectory.Create(_dir.Path);
         var detector = new DuplicateDetector(spool, runSize);
         var values = Distinct(count, count);
         if (repeated >= 0)

@@ -11,12 +11,12 @@ public sealed class BackupPipelineFailureTests : IDisposable
 {
     private const string Canary = "canary-7f3a9c";
     private static readonly EncryptionKey Key = PipelineSome.Key(5);
-    private readonly string _temp = Directory.CreateTempSubdirectory("dbackup-pipeline-test-").FullName;
+    private readonly TempDirectory _dir = new("dbackup-pipeline-test");
 
-    public void Dispose() => Directory.Delete(_temp, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private BackupRequest Request(EncryptionKey? key = null) =>
-        PipelineSome.Request(key, secrets: key is not null) with { TempDirectory = _temp, Compression = CompressionAlgorithm.None };
+        PipelineSome.Request(key, secrets: key is not null) with { TempDirectory = _dir.Path, Compression = CompressionAlgorithm.None };
 
     private async IAsyncEnumerable<BackupObject> Objects(int count, Action<int>? afterEach = null, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -39,7 +39,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
             Request(Key), Objects(1000, i => { if (i == 500) { cts.Cancel(); } }), destination, cts.Token));
 
         Assert.Empty(destination.Keys);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
 
         Assert.Empty(destination.Keys);
         Assert.Single(destination.Aborted);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
 
         Assert.Equal("source broke", ex.Message);
         Assert.Empty(destination.Keys);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() => new BackupPipeline().WriteAsync(Request(Key), Objects(10), destination, default));
 
         Assert.Empty(destination.Keys);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
                 return;
             }
 
-            var spool = Assert.Single(Directory.GetDirectories(_temp));
+            var spool = Assert.Single(Directory.GetDirectories(_dir.Path));
             Assert.StartsWith(SpoolDirectory.NamePrefix, Path.GetFileName(spool), StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(spool));
             var files = Directory.GetFiles(spool);
@@ -119,7 +119,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
 
         Assert.True(checkedSpool);
         Assert.Equal(300, result.Meta.Objects);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
         Assert.DoesNotContain(Canary, Encoding.Latin1.GetString(destination.Get(result.PayloadKey)), StringComparison.Ordinal);
     }
 
@@ -131,7 +131,7 @@ public sealed class BackupPipelineFailureTests : IDisposable
         await Assert.ThrowsAsync<IOException>(() => new BackupPipeline().WriteAsync(Request(Key), Objects(500), destination, default));
 
         Assert.Empty(destination.Inner.Keys);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_dir.Path));
     }
 
     /// <summary>Fails the payload upload after some bytes, as a dropped connection would.</summary>
