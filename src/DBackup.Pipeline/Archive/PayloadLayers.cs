@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using DBackup.Pipeline.Compression;
 using DBackup.Pipeline.Encryption;
 
@@ -94,7 +93,7 @@ internal sealed class PayloadLayers : IAsyncDisposable
     /// <summary>The decompressed tar stream, capped at <see cref="ReadLimits.MaxTotalBytes"/>.</summary>
     public Stream OpenTar()
     {
-        _decompressor = Gzip ? new GZipStream(InnerSniffed, CompressionMode.Decompress, leaveOpen: true) : new NonClosingStream(InnerSniffed);
+        _decompressor = Compressor.Decompress(InnerSniffed, Gzip);
         Tar = new MeasuringStream(_decompressor, hash: false, leaveOpen: true)
         {
             Limit = _limits.MaxTotalBytes,

@@ -140,9 +140,7 @@ internal sealed class SpooledArchive : IDisposable
     private async Task<string> FindPathAsync(UInt128 fingerprint, CancellationToken ct)
     {
         await using var entries = await DecryptingStream.OpenAsync(_spool.OpenRead(EntriesFile), new KeyRing(_spool.Key), ct).ConfigureAwait(false);
-        await using var tarStream = _algorithm == CompressionAlgorithm.Gzip
-            ? new GZipStream(entries, CompressionMode.Decompress, leaveOpen: true)
-            : (Stream)new NonClosingStream(entries);
+        await using var tarStream = Compressor.Decompress(entries, _algorithm == CompressionAlgorithm.Gzip);
         await using var reader = new TarReader(tarStream, leaveOpen: true);
         while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
         {

@@ -17,6 +17,10 @@ internal static class Compressor
         _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown compression algorithm."),
     };
 
+    /// <summary>A reading view of <paramref name="input"/>, gunzipped when <paramref name="gzip"/>; disposing it leaves the input open.</summary>
+    public static Stream Decompress(Stream input, bool gzip) =>
+        gzip ? new GZipStream(input, CompressionMode.Decompress, leaveOpen: true) : new NonClosingStream(input);
+
     /// <summary>Completes a stream from <see cref="Compress"/> (writes the last gzip members).</summary>
     public static Task FinishAsync(Stream compressor, CancellationToken ct) =>
         compressor is ParallelGzipStream gzip ? gzip.FinishAsync(ct) : compressor.FlushAsync(ct);
