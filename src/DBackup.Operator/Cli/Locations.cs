@@ -74,12 +74,7 @@ internal static class Locations
                 : $"{file}: no such file");
         }
 
-        var folder = Path.GetDirectoryName(full)!;
-        var name = Path.GetFileName(full);
-        var policyFolder = Path.GetFileName(folder);
-        var parent = Path.GetDirectoryName(folder);
-        return parent is not null && BackupName.TryParseKey($"{policyFolder}/{name}", out _, out _, out _)
-            ? new BackupLocation(new FilesystemDestination(parent), $"{policyFolder}/{name}")
-            : new BackupLocation(new FilesystemDestination(folder), name);
+        var located = DestinationUri.ParseFile(full);
+        return new BackupLocation(located.Destination, located.Key);
     }
 }
