@@ -36,10 +36,10 @@ public static class EncryptionProfileKeys
     /// <exception cref="ProfileKeyException">The profile, a Secret or a key is missing or malformed.</exception>
     public static async Task<KeyRing> LoadAsync(IKubernetes client, string @namespace, string profileName, CancellationToken cancellationToken)
     {
-        object raw;
+        EncryptionProfileRef profile;
         try
         {
-            raw = await client.CustomObjects.GetNamespacedCustomObjectAsync(
+            profile = await client.CustomObjects.GetNamespacedCustomObjectAsync<EncryptionProfileRef>(
                 ApiGroup.Group, ApiGroup.Version, @namespace, ApiGroup.EncryptionProfileRefPlural, profileName, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -47,7 +47,6 @@ public static class EncryptionProfileKeys
             throw new ProfileKeyException("ProfileNotFound", $"EncryptionProfileRef {@namespace}/{profileName} does not exist");
         }
 
-        var profile = KubernetesJson.Deserialize<EncryptionProfileRef>(((System.Text.Json.JsonElement)raw).GetRawText());
         return await LoadAsync(client, @namespace, profile.Spec, cancellationToken).ConfigureAwait(false);
     }
 
