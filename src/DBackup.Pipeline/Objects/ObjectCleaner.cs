@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DBackup.Pipeline.Objects;
@@ -48,10 +47,9 @@ public static class ObjectCleaner
             RemoveIfEmpty(meta, "labels");
         }
 
-        if (IsCoreService(copy) && copy["spec"] is JsonObject spec)
+        if (ObjectFields.IsCore(copy, "Service") && copy["spec"] is JsonObject spec)
         {
-            var clusterIp = spec["clusterIP"];
-            var headless = clusterIp?.GetValueKind() == JsonValueKind.String && (string?)clusterIp == "None";
+            var headless = ObjectFields.StringOf(spec["clusterIP"]) == "None";
             if (!headless)
             {
                 spec.Remove("clusterIP");
@@ -61,10 +59,6 @@ public static class ObjectCleaner
 
         return copy;
     }
-
-    private static bool IsCoreService(JsonObject obj) =>
-        obj["apiVersion"]?.GetValueKind() == JsonValueKind.String && (string?)obj["apiVersion"] == "v1"
-        && obj["kind"]?.GetValueKind() == JsonValueKind.String && (string?)obj["kind"] == "Service";
 
     private static void RemoveIfEmpty(JsonObject parent, string field)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace DBackup.Pipeline.Objects;
@@ -28,14 +27,14 @@ public static class SecretRedactor
     public static bool IsSecret(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return StringOf(obj["apiVersion"]) == "v1" && StringOf(obj["kind"]) == "Secret";
+        return ObjectFields.IsCore(obj, "Secret");
     }
 
     /// <summary>Whether the object carries the redacted label.</summary>
     public static bool IsRedacted(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        return obj["metadata"] is JsonObject meta && meta["labels"] is JsonObject labels && StringOf(labels[RedactedLabel]) == "true";
+        return obj["metadata"] is JsonObject meta && meta["labels"] is JsonObject labels && ObjectFields.StringOf(labels[RedactedLabel]) == "true";
     }
 
     /// <summary>
@@ -90,7 +89,4 @@ public static class SecretRedactor
             secret.Remove(field);
         }
     }
-
-    private static string? StringOf(JsonNode? node) =>
-        node?.GetValueKind() == JsonValueKind.String ? (string?)node : null;
 }
