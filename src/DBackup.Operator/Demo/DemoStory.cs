@@ -40,7 +40,7 @@ internal sealed class DemoStory(TextWriter output)
 
             var appObjects = await DemoWorld.CreateApplicationAsync(client, ct).ConfigureAwait(false);
             var key = EncryptionKey.Generate();
-            await WritePrivateAsync(keyFile, key.ToFileText(), ct).ConfigureAwait(false);
+            Cli.KeygenCommand.WriteKeyFile(keyFile, key.ToFileText(), force: false);
             await DemoWorld.CreateProfileAsync(client, key, ct).ConfigureAwait(false);
             var policy = await DemoWorld.CreatePolicyAsync(client, backups, ct).ConfigureAwait(false);
             Step(3, "Application", $"namespace '{DemoWorld.Namespace}': {appObjects - 2} ConfigMaps, 2 Secrets");
@@ -104,20 +104,6 @@ internal sealed class DemoStory(TextWriter output)
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-    }
-
-    /// <summary>Writes a new file readable by its owner only (mode 0600 from creation, no window where it is wider).</summary>
-    private static async Task WritePrivateAsync(string path, string text, CancellationToken ct)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using var file = new FileStream(path, options);
-        await using var writer = new StreamWriter(file);
-        await writer.WriteAsync(text.AsMemory(), ct).ConfigureAwait(false);
     }
 
     private static int Count(Dictionary<string, int> counts, string action) => counts.GetValueOrDefault(action);
