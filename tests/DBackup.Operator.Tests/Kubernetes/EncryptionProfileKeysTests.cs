@@ -1,10 +1,10 @@
 using System.Text;
+using DBackup.Operator.Crds;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
 using DBackup.Pipeline.Encryption;
 using k8s;
 using k8s.Models;
-using DBackup.Operator.Tests.Support;
 
 namespace DBackup.Operator.Tests.Kubernetes;
 
@@ -71,8 +71,7 @@ public sealed class EncryptionProfileKeysTests : IAsyncLifetime
     [Fact]
     public async Task LoadAsync_SaysProfileNotFound_WhenLoadingByName()
     {
-        var crd = KubernetesYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "config", "crd", "dbackup.io_encryptionprofilerefs.yaml")));
-        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd);
+        await EmbeddedCrds.InstallAsync(_client, CancellationToken.None);
         await _cluster.WaitForControllersAsync();
 
         var error = await Assert.ThrowsAsync<ProfileKeyException>(() => EncryptionProfileKeys.LoadAsync(_client, "ns", "nope", CancellationToken.None));
