@@ -25,24 +25,32 @@ public static class BackupDestinations
     };
 
     /// <summary>
+    /// What is wrong with a destination spec before anything is contacted (none or both kinds, a relative
+    /// folder), or null. The policy's Ready condition and every run use this one check.
+    /// </summary>
+    public static string? Problem(DestinationSpec? spec) => spec switch
+    {
+        null => "destination must set exactly one of s3 or filesystem",
+        { S3: null, Filesystem: null } or { S3: not null, Filesystem: not null } => "destination must set exactly one of s3 or filesystem",
+        { Filesystem: { } fs } when string.IsNullOrWhiteSpace(fs.Path) || !Path.IsPathRooted(fs.Path) =>
+            $"destination.filesystem.path '{fs.Path}' must be an absolute path",
+        _ => null,
+    };
+
+    /// <summary>
     /// Creates the destination. An S3 destination owns an SDK client: dispose it when it implements <see cref="IDisposable"/>.
     /// </summary>
     /// <exception cref="BackupRunException">The spec sets none or both kinds, a setting is invalid, or the credentials Secret or a key is missing.</exception>
     public static async Task<IBackupDestination> CreateAsync(IKubernetes client, string @namespace, DestinationSpec? spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (spec is null || (spec.S3 is null) == (spec.Filesystem is null))
+        if (Problem(spec) is { } problem)
         {
-            throw new BackupRunException(RunFailureReasons.InvalidDestination, "destination must set exactly one of s3 or filesystem");
+            throw new BackupRunException(RunFailureReasons.InvalidDestination, problem);
         }
 
-        if (spec.Filesystem is { } fs)
+        if (spec!.Filesystem is { } fs)
         {
-            if (string.IsNullOrWhiteSpace(fs.Path) || !Path.IsPathRooted(fs.Path))
-            {
-                throw new BackupRunException(RunFailureReasons.InvalidDestination, $"destination.filesystem.path '{fs.Path}' must be an absolute path");
-            }
-
             return new FilesystemDestination(fs.Path);
         }
 

@@ -29,9 +29,9 @@ public static class PolicySpecCheck
             return (RunFailureReasons.SecretsRequireEncryption, "includeSecrets requires encryptionProfileRef: Secret values are never written unencrypted");
         }
 
-        if (!destinationGiven && (spec.Destination is null || (spec.Destination.S3 is null) == (spec.Destination.Filesystem is null)))
+        if (!destinationGiven && BackupDestinations.Problem(spec.Destination) is { } destinationProblem)
         {
-            return (RunFailureReasons.InvalidDestination, "destination must set exactly one of s3 or filesystem");
+            return (RunFailureReasons.InvalidDestination, destinationProblem);
         }
 
         if (spec.Sources.Count == 0 || spec.Sources.Any(s => s.Kubernetes is null))

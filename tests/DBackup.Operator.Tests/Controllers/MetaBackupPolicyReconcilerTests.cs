@@ -143,6 +143,32 @@ public sealed class MetaBackupPolicyReconcilerTests(OperatorClusterFixture clust
         Assert.Null(stored.Status.RecentRuns);
     }
 
+    [Fact]
+    public async Task Reconcile_SetsReadyFalse_WhenFilesystemPathIsRelative()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        var policy = Some.Policy(name: "relative", @namespace: world.Namespace);
+        policy.Spec.Destination = new DestinationSpec { Filesystem = new FilesystemDestinationSpec { Path = "backups/here" } };
+
+        var result = await ReconcileAsync(world, await CreateUncheckedAsync(world, policy));
+
+        var ready = Conditions.Find((await GetAsync(world, policy)).Status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(("False", RunFailureReasons.InvalidDestination), (ready.Status, ready.Reason));
+        Assert.Contains("absolute", ready.Message, StringComparison.Ordinal);
+        Assert.Null(result.Delay);
+    }
+
+    /// <summary>The CRD's pattern refuses a relative path; the operator must also catch it where no schema runs (CLI, older CRDs).</summary>
+    private static async Task<MetaBackupPolicy> CreateUncheckedAsync(RunnerWorld world, MetaBackupPolicy policy)
+    {
+        var valid = new DestinationSpec { Filesystem = new FilesystemDestinationSpec { Path = "/valid" } };
+        var wanted = policy.Spec.Destination;
+        policy.Spec.Destination = valid;
+        var created = await world.Client.CustomObjects.CreateNamespacedCustomObjectAsync<MetaBackupPolicy>(policy, ApiGroup.Group, ApiGroup.Version, world.Namespace, ApiGroup.MetaBackupPolicyPlural);
+        created.Spec.Destination = wanted;
+        return created;
+    }
+
     private static DateTime NextThreeOClock(DateTime after)
     {
         var day = after.Date.AddHours(3);
