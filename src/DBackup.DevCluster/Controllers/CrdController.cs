@@ -62,15 +62,15 @@ internal sealed class CrdController(ApiObjects objects)
         var now = objects.Server.Now();
         if (conflict is not null)
         {
-            CrdConditions.Set(crd, "NamesAccepted", "False", "MultipleNamesNotAllowed", conflict, now);
-            CrdConditions.Set(crd, "Established", "False", "NotAccepted", "not all names are accepted", now);
+            StatusConditions.Set(crd, "NamesAccepted", "False", "MultipleNamesNotAllowed", conflict, now);
+            StatusConditions.Set(crd, "Established", "False", "NotAccepted", "not all names are accepted", now);
         }
         else
         {
             objects.Server.Registry.Register(ToResourceType(crd));
             status["acceptedNames"] = crd["spec"]?["names"]?.DeepClone();
-            CrdConditions.Set(crd, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
-            CrdConditions.Set(crd, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
+            StatusConditions.Set(crd, "NamesAccepted", "True", "NoConflicts", "no conflicts found", now);
+            StatusConditions.Set(crd, "Established", "True", "InitialNamesAccepted", "the initial names have been accepted", now);
             var storage = (crd["spec"]?["versions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(v => v["storage"]?.GetValue<bool>() == true).Str("name");
             var stored = (status["storedVersions"] as JsonArray)?.Select(v => v!.GetValue<string>()).ToList() ?? [];
             if (storage is not null && !stored.Contains(storage)) stored.Add(storage);
@@ -111,12 +111,12 @@ internal sealed class CrdController(ApiObjects objects)
         }
         if (rt is not null && objects.Server.Store.Current(rt.Key, "").Count > 0)
         {
-            CrdConditions.Set(crd, "Terminating", "True", "InstanceDeletionInProgress", "CustomResource deletion is in progress", objects.Server.Now());
+            StatusConditions.Set(crd, "Terminating", "True", "InstanceDeletionInProgress", "CustomResource deletion is in progress", objects.Server.Now());
             objects.Commit(crdType, "v1", crd, current, dryRun: false);
             return;
         }
         crd.SetFinalizers(crd.Finalizers().Where(f => f != CrdBehavior.CleanupFinalizer));
-        CrdConditions.Set(crd, "Terminating", "False", "InstanceDeletionCompleted", "removed all instances", objects.Server.Now());
+        StatusConditions.Set(crd, "Terminating", "False", "InstanceDeletionCompleted", "removed all instances", objects.Server.Now());
         objects.Commit(crdType, "v1", crd, current, dryRun: false);
     }
 

@@ -125,33 +125,17 @@ internal sealed class NamespaceController(ApiObjects objects)
         }).Order(StringComparer.Ordinal).ToList();
         var byFinalizer = remaining.SelectMany(r => r.Object.ToJson().Finalizers()).GroupBy(f => f)
             .Select(g => $"{g.Key} in {g.Count()} resource instances").Order(StringComparer.Ordinal).ToList();
-        var conditions = new JsonArray(
-            Condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered", now),
-            Condition("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed", now),
-            Condition("NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization", now),
-            Condition("NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: " + string.Join(", ", byResource), now),
-            byFinalizer.Count > 0
-                ? Condition("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: " + string.Join(", ", byFinalizer), now)
-                : Condition("NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished", now));
-        var status = ns.Obj("status");
-        // Keep transition times of conditions whose status did not change, so a no-op pass writes nothing.
-        if (status["conditions"] is JsonArray old)
+        StatusConditions.Set(ns, "NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered", now);
+        StatusConditions.Set(ns, "NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed", now);
+        StatusConditions.Set(ns, "NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization", now);
+        StatusConditions.Set(ns, "NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: " + string.Join(", ", byResource), now);
+        if (byFinalizer.Count > 0)
         {
-            foreach (var c in conditions.OfType<JsonObject>())
-            {
-                var before = old.OfType<JsonObject>().FirstOrDefault(o => o.Str("type") == c.Str("type"));
-                if (before is not null && before.Str("status") == c.Str("status")) c["lastTransitionTime"] = before["lastTransitionTime"]?.DeepClone();
-            }
+            StatusConditions.Set(ns, "NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: " + string.Join(", ", byFinalizer), now);
         }
-        status["conditions"] = conditions;
+        else
+        {
+            StatusConditions.Set(ns, "NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished", now);
+        }
     }
-
-    private static JsonObject Condition(string type, string status, string reason, string message, string now) => new()
-    {
-        ["type"] = type,
-        ["status"] = status,
-        ["lastTransitionTime"] = now,
-        ["reason"] = reason,
-        ["message"] = message,
-    };
 }

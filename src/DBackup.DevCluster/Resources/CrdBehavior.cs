@@ -63,7 +63,7 @@ internal sealed class CrdBehavior : ResourceBehavior
     public override void PrepareForDelete(JsonObject obj, ServerContext server)
     {
         if (!obj.Finalizers().Contains(CleanupFinalizer)) obj.SetFinalizers([.. obj.Finalizers(), CleanupFinalizer]);
-        CrdConditions.Set(obj, "Terminating", "True", "InstanceDeletionPending",
+        StatusConditions.Set(obj, "Terminating", "True", "InstanceDeletionPending",
             "CustomResourceDefinition marked for deletion; instance deletion is pending", server.Now());
     }
 
@@ -76,26 +76,4 @@ internal sealed class CrdBehavior : ResourceBehavior
         names["listKind"] ??= kind + "List";
         spec["conversion"] ??= new JsonObject { ["strategy"] = "None" };
     }
-}
-
-/// <summary>CRD status conditions with meta.SetStatusCondition semantics (transition time changes only on a flip).</summary>
-internal static class CrdConditions
-{
-    public static void Set(JsonObject crd, string type, string status, string reason, string message, string now)
-    {
-        var conditions = crd.Obj("status")["conditions"] as JsonArray ?? (JsonArray)(crd.Obj("status")["conditions"] = new JsonArray());
-        var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == type);
-        if (existing is null)
-        {
-            conditions.Add(new JsonObject { ["type"] = type, ["status"] = status, ["lastTransitionTime"] = now, ["reason"] = reason, ["message"] = message });
-            return;
-        }
-        if (existing.Str("status") != status) existing["lastTransitionTime"] = now;
-        existing["status"] = status;
-        existing["reason"] = reason;
-        existing["message"] = message;
-    }
-
-    public static bool IsTrue(JsonObject crd, string type) =>
-        crd["status"]?["conditions"] is JsonArray a && a.OfType<JsonObject>().Any(c => c.Str("type") == type && c.Str("status") == "True");
 }
