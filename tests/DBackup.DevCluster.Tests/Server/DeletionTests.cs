@@ -224,8 +224,20 @@ public sealed class DeletionTests(ClusterFixture fx) : IClassFixture<ClusterFixt
         await Some.EventuallyAsync(async () =>
             (await fx.Client.ApiextensionsV1.ListCustomResourceDefinitionAsync(fieldSelector: $"metadata.name=widgets.{group}")).Items.Count == 0, "CRD removed");
 
-        var (code, _, _) = await Some.FailureAsync(() => fx.Client.CustomObjects.ListNamespacedCustomObjectAsync(group, Crds.Version, ns, "widgets"));
-        Assert.Equal(404, code);
+        // The API endpoint goes away a moment after the CRD object, as in kube-apiserver, whose CRD
+        // handler drops the resource's storage when its informer sees the deletion.
+        await Some.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await fx.Client.CustomObjects.ListNamespacedCustomObjectAsync(group, Crds.Version, ns, "widgets");
+                return false;
+            }
+            catch (k8s.Autorest.HttpOperationException e)
+            {
+                return (int)e.Response.StatusCode == 404;
+            }
+        }, "the widgets endpoint answers 404");
         var recreatedGroup = await Crds.CreateWidgetCrdAsync(fx.Client, group: group);
         var list = Crds.ToNode(await fx.Client.CustomObjects.ListNamespacedCustomObjectAsync(recreatedGroup, Crds.Version, ns, "widgets"));
         Assert.Empty(list["items"]!.AsArray());
