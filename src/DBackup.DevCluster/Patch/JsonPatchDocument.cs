@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Patch;
 
@@ -42,8 +43,8 @@ internal static class JsonPatchDocument
 
     private static JsonNode? ApplyOne(JsonNode? doc, JsonObject op)
     {
-        var kind = Text(op, "op") ?? "unknown";
-        var path = Text(op, "path");
+        var kind = op.Str("op") ?? "unknown";
+        var path = op.Str("path");
         var value = op["value"]?.DeepClone();
         switch (kind)
         {
@@ -86,7 +87,7 @@ internal static class JsonPatchDocument
 
     private static JsonNode? Move(JsonNode? doc, JsonObject op, string? path)
     {
-        var from = Text(op, "from");
+        var from = op.Str("from");
         Require(from, "move operation failed to decode from: operation, missing from field: missing value");
         var fc = Find(doc, from!, out var fromKey, $"move operation does not apply: doc is missing from path: {from}: missing value");
         Do(JsonPatchContainer.Get(fc, fromKey, out var moved), $"error in move for path: '{fromKey}'");
@@ -99,7 +100,7 @@ internal static class JsonPatchDocument
 
     private static JsonNode? Copy(JsonNode? doc, JsonObject op, string? path)
     {
-        var from = Text(op, "from");
+        var from = op.Str("from");
         Require(from, "copy operation failed to decode from: operation, missing from field: missing value");
         var fc = Find(doc, from!, out var fromKey, $"copy operation does not apply: doc is missing from path: {from}: missing value");
         Do(JsonPatchContainer.Get(fc, fromKey, out var copied), $"error in copy for from: '{from}'");
@@ -149,9 +150,6 @@ internal static class JsonPatchDocument
             throw PatchException.Unprocessable(message);
         }
     }
-
-    private static string? Text(JsonObject op, string name) =>
-        op[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
     private static string GoType(JsonNode? node) => node?.GetValueKind() switch
     {

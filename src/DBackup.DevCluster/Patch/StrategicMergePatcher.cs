@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Patch;
 
@@ -198,7 +199,7 @@ internal static class StrategicMergePatcher
     }
 
     private static string? Directive(JsonObject o) =>
-        o[PatchDirective] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        o.Str(PatchDirective);
 
     private static JsonObject Without(JsonObject o, string key)
     {

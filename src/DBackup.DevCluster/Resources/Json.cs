@@ -8,6 +8,10 @@ internal static class Json
     public static JsonObject Meta(this JsonObject obj) =>
         obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
 
+    /// <summary>The node's string value, or null when it is missing or not a JSON string.</summary>
+    public static string? Text(this JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;
+
     public static string? Str(this JsonNode? node, string property) =>
         node is JsonObject o && o[property] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Tables;
 
@@ -13,15 +14,15 @@ internal static class BuiltInColumns
     public static IReadOnlyList<PrinterColumn> For(string group, string resource) => (group, resource) switch
     {
         ("", "configmaps") => [Computed("Data", "string", o => Count(o["data"]) + Count(o["binaryData"])), Age()],
-        ("", "secrets") => [Computed("Type", "string", o => Str(o["type"])), Computed("Data", "string", o => Count(o["data"])), Age()],
+        ("", "secrets") => [Computed("Type", "string", o => Json.Text(o["type"])), Computed("Data", "string", o => Count(o["data"])), Age()],
         ("", "events") => EventColumns.All,
-        ("", "namespaces") => [Computed("Status", "string", o => Str(o["status"]?["phase"])), Age()],
+        ("", "namespaces") => [Computed("Status", "string", o => Json.Text(o["status"]?["phase"])), Age()],
         ("", "serviceaccounts") => [Computed("Secrets", "string", o => Count(o["secrets"])), Age()],
         ("", "services") =>
         [
-            Computed("Type", "string", o => Str(o["spec"]?["type"]) ?? "ClusterIP"),
-            Computed("Cluster-IP", "string", o => Str(o["spec"]?["clusterIP"]) ?? "<none>"),
-            Computed("External-IP", "string", o => Str(o["spec"]?["externalIPs"]?[0]) ?? "<none>"),
+            Computed("Type", "string", o => Json.Text(o["spec"]?["type"]) ?? "ClusterIP"),
+            Computed("Cluster-IP", "string", o => Json.Text(o["spec"]?["clusterIP"]) ?? "<none>"),
+            Computed("External-IP", "string", o => Json.Text(o["spec"]?["externalIPs"]?[0]) ?? "<none>"),
             Computed("Port(s)", "string", o => Ports(o["spec"]?["ports"])),
             Age(),
             Computed("Selector", "string", o => Selector(o["spec"]?["selector"]), priority: 1),
@@ -29,11 +30,11 @@ internal static class BuiltInColumns
         ("", "pods") =>
         [
             Computed("Ready", "string", o => $"{Count((o["status"]?["containerStatuses"] as JsonArray)?.Where(c => c?["ready"]?.GetValueKind() == JsonValueKind.True))}/{Count(o["spec"]?["containers"])}"),
-            Computed("Status", "string", o => Str(o["status"]?["phase"]) ?? "Pending"),
+            Computed("Status", "string", o => Json.Text(o["status"]?["phase"]) ?? "Pending"),
             Computed("Restarts", "integer", o => (o["status"]?["containerStatuses"] as JsonArray)?.Sum(c => Int(c?["restartCount"])) ?? 0),
             Age(),
-            Computed("IP", "string", o => Str(o["status"]?["podIP"]) ?? "<none>", priority: 1),
-            Computed("Node", "string", o => Str(o["spec"]?["nodeName"]) ?? "<none>", priority: 1),
+            Computed("IP", "string", o => Json.Text(o["status"]?["podIP"]) ?? "<none>", priority: 1),
+            Computed("Node", "string", o => Json.Text(o["spec"]?["nodeName"]) ?? "<none>", priority: 1),
         ],
         ("apps", "deployments") =>
         [
@@ -48,7 +49,7 @@ internal static class BuiltInColumns
         ("apiextensions.k8s.io", "customresourcedefinitions") => [CreatedAt()],
         ("rbac.authorization.k8s.io", "roles" or "clusterroles") => [CreatedAt()],
         ("rbac.authorization.k8s.io", "rolebindings" or "clusterrolebindings") => RbacColumns.Bindings(Age()),
-        ("coordination.k8s.io", "leases") => [Computed("Holder", "string", o => Str(o["spec"]?["holderIdentity"]) ?? ""), Age()],
+        ("coordination.k8s.io", "leases") => [Computed("Holder", "string", o => Json.Text(o["spec"]?["holderIdentity"]) ?? ""), Age()],
         ("", "persistentvolumeclaims") => PvcColumns.All(Age()),
         _ => [Age()],
     };
@@ -70,12 +71,12 @@ internal static class BuiltInColumns
         new(name, type, "", null, priority, null) { Cell = (o, _) => cell(o) };
 
     private static string Join(JsonNode? items, string field) =>
-        string.Join(",", (items as JsonArray)?.Select(i => Str(i?[field])).OfType<string>() ?? []);
+        string.Join(",", (items as JsonArray)?.Select(i => Json.Text(i?[field])).OfType<string>() ?? []);
 
     // A label map printed the way labels.SelectorFromSet renders it: sorted k=v pairs, or <none>.
     private static string Selector(JsonNode? labels) =>
         labels is JsonObject { Count: > 0 } map
-            ? string.Join(",", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Str(kv.Value)}"))
+            ? string.Join(",", map.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={Json.Text(kv.Value)}"))
             : "<none>";
 
     private static int Count(JsonNode? node) => node switch
@@ -92,9 +93,6 @@ internal static class BuiltInColumns
             ? (long)double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)
             : fallback;
 
-    internal static string? Str(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-
     private static string Ports(JsonNode? ports)
     {
         if (ports is not JsonArray { Count: > 0 } list)
@@ -110,7 +108,7 @@ internal static class BuiltInColumns
                 text += ":" + Int(p["nodePort"]).ToString(CultureInfo.InvariantCulture);
             }
 
-            return text + "/" + (Str(p?["protocol"]) ?? "TCP");
+            return text + "/" + (Json.Text(p?["protocol"]) ?? "TCP");
         }));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Tables;
 
@@ -14,12 +15,12 @@ internal static class EventColumns
     public static IReadOnlyList<PrinterColumn> All { get; } =
     [
         Column("Last Seen", "string", 0, (o, now) => LastSeen(o, now)),
-        Column("Type", "string", 0, (o, _) => Str(o["type"]) ?? ""),
-        Column("Reason", "string", 0, (o, _) => Str(o["reason"]) ?? ""),
+        Column("Type", "string", 0, (o, _) => Json.Text(o["type"]) ?? ""),
+        Column("Reason", "string", 0, (o, _) => Json.Text(o["reason"]) ?? ""),
         Column("Object", "string", 0, (o, _) => Target(o["involvedObject"])),
-        Column("Subobject", "string", 1, (o, _) => Str(o["involvedObject"]?["fieldPath"]) ?? ""),
+        Column("Subobject", "string", 1, (o, _) => Json.Text(o["involvedObject"]?["fieldPath"]) ?? ""),
         Column("Source", "string", 1, (o, _) => Source(o)),
-        Column("Message", "string", 0, (o, _) => (Str(o["message"]) ?? "").Trim()),
+        Column("Message", "string", 0, (o, _) => (Json.Text(o["message"]) ?? "").Trim()),
         Column("First Seen", "string", 1, (o, now) => FirstSeen(o, now)),
         Column("Count", "string", 1, (o, _) => Count(o)),
         new PrinterColumn("Name", "string", ".metadata.name", TableConverter.NameDescription, 1, "name")
@@ -57,15 +58,15 @@ internal static class EventColumns
 
     private static string Target(JsonNode? involved)
     {
-        var kind = (Str(involved?["kind"]) ?? "").ToLowerInvariant();
-        var name = Str(involved?["name"]);
+        var kind = (Json.Text(involved?["kind"]) ?? "").ToLowerInvariant();
+        var name = Json.Text(involved?["name"]);
         return string.IsNullOrEmpty(name) ? kind : $"{kind}/{name}";
     }
 
     private static string Source(JsonObject o)
     {
-        var component = FirstNonEmpty(Str(o["source"]?["component"]), Str(o["reportingComponent"]));
-        var instance = FirstNonEmpty(Str(o["source"]?["host"]), Str(o["reportingInstance"]));
+        var component = FirstNonEmpty(Json.Text(o["source"]?["component"]), Json.Text(o["reportingComponent"]));
+        var instance = FirstNonEmpty(Json.Text(o["source"]?["host"]), Json.Text(o["reportingInstance"]));
         return instance.Length == 0 ? component : $"{component}, {instance}";
     }
 
@@ -73,7 +74,4 @@ internal static class EventColumns
 
     private static long Number(JsonValue v) =>
         v.GetValueKind() == JsonValueKind.Number ? (long)double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture) : 0;
-
-    private static string? Str(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Tables;
 
@@ -44,15 +45,15 @@ internal sealed record PrinterColumn(string Name, string Type, string JsonPath, 
 
         return defined.OfType<JsonObject>().Select(c =>
         {
-            var path = Text(c, "jsonPath") ?? "";
-            var description = Text(c, "description");
+            var path = c.Str("jsonPath") ?? "";
+            var description = c.Str("description");
             return new PrinterColumn(
-                Text(c, "name") ?? "",
-                Text(c, "type") ?? "string",
+                c.Str("name") ?? "",
+                c.Str("type") ?? "string",
                 path,
                 string.IsNullOrEmpty(description) ? $"Custom resource definition column (in JSONPath format): {path}" : description,
                 c["priority"] is JsonValue p && p.GetValueKind() == JsonValueKind.Number ? int.Parse(p.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) : 0,
-                Text(c, "format"));
+                c.Str("format"));
         }).ToList();
     }
 
@@ -75,7 +76,4 @@ internal sealed record PrinterColumn(string Name, string Type, string JsonPath, 
     /// </summary>
     public static IReadOnlyList<PrinterColumn> ForBuiltIn(string group, string resource) =>
         BuiltInColumns.For(group ?? "", resource ?? "");
-
-    private static string? Text(JsonObject o, string name) =>
-        o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

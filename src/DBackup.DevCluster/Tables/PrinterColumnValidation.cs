@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using DBackup.DevCluster.Resources;
 using DBackup.DevCluster.Schema;
 
 namespace DBackup.DevCluster.Tables;
@@ -22,12 +23,12 @@ internal static class PrinterColumnValidation
         {
             var path = $"{versionPath}.additionalPrinterColumns[{i}]";
             var column = columns[i] as JsonObject ?? [];
-            if (string.IsNullOrEmpty(Text(column, "name")))
+            if (string.IsNullOrEmpty(column.Str("name")))
             {
                 errors.Add(FieldError.Required(path + ".name"));
             }
 
-            var type = Text(column, "type") ?? "";
+            var type = column.Str("type") ?? "";
             if (type.Length == 0)
             {
                 errors.Add(new FieldError(path + ".type", FieldErrorTypes.Required, "must be one of " + Types, null));
@@ -37,13 +38,13 @@ internal static class PrinterColumnValidation
                 errors.Add(FieldError.Invalid(path + ".type", FieldError.Quote(type), "must be one of " + Types));
             }
 
-            var format = Text(column, "format") ?? "";
+            var format = column.Str("format") ?? "";
             if (format.Length > 0 && !Formats.Split(',').Contains(format))
             {
                 errors.Add(FieldError.Invalid(path + ".format", FieldError.Quote(format), "must be one of " + Formats));
             }
 
-            var jsonPath = Text(column, "jsonPath") ?? "";
+            var jsonPath = column.Str("jsonPath") ?? "";
             if (jsonPath.Length == 0)
             {
                 errors.Add(FieldError.Required(path + ".JSONPath"));
@@ -56,7 +57,4 @@ internal static class PrinterColumnValidation
 
         return errors;
     }
-
-    private static string? Text(JsonObject o, string name) =>
-        o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Tables;
 
@@ -7,21 +8,21 @@ internal static class PvcColumns
 {
     public static IReadOnlyList<PrinterColumn> All(PrinterColumn age) =>
     [
-        BuiltInColumns.Computed("Status", "string", o => o["metadata"]?["deletionTimestamp"] is not null ? "Terminating" : BuiltInColumns.Str(o["status"]?["phase"]) ?? ""),
-        BuiltInColumns.Computed("Volume", "string", o => BuiltInColumns.Str(o["spec"]?["volumeName"]) ?? ""),
+        BuiltInColumns.Computed("Status", "string", o => o["metadata"]?["deletionTimestamp"] is not null ? "Terminating" : Json.Text(o["status"]?["phase"]) ?? ""),
+        BuiltInColumns.Computed("Volume", "string", o => Json.Text(o["spec"]?["volumeName"]) ?? ""),
         // Capacity and access modes are only shown once the claim is bound to a volume.
-        BuiltInColumns.Computed("Capacity", "string", o => Bound(o) ? BuiltInColumns.Str(o["status"]?["capacity"]?["storage"]) ?? "" : ""),
+        BuiltInColumns.Computed("Capacity", "string", o => Bound(o) ? Json.Text(o["status"]?["capacity"]?["storage"]) ?? "" : ""),
         BuiltInColumns.Computed("Access Modes", "string", o => Bound(o) ? Modes(o["status"]?["accessModes"]) : ""),
-        BuiltInColumns.Computed("StorageClass", "string", o => BuiltInColumns.Str(o["spec"]?["storageClassName"]) ?? ""),
-        BuiltInColumns.Computed("VolumeAttributesClass", "string", o => BuiltInColumns.Str(o["spec"]?["volumeAttributesClassName"]) ?? "<unset>"),
+        BuiltInColumns.Computed("StorageClass", "string", o => Json.Text(o["spec"]?["storageClassName"]) ?? ""),
+        BuiltInColumns.Computed("VolumeAttributesClass", "string", o => Json.Text(o["spec"]?["volumeAttributesClassName"]) ?? "<unset>"),
         age,
-        BuiltInColumns.Computed("VolumeMode", "string", o => BuiltInColumns.Str(o["spec"]?["volumeMode"]) ?? "<unset>", priority: 1),
+        BuiltInColumns.Computed("VolumeMode", "string", o => Json.Text(o["spec"]?["volumeMode"]) ?? "<unset>", priority: 1),
     ];
 
-    private static bool Bound(JsonObject o) => !string.IsNullOrEmpty(BuiltInColumns.Str(o["spec"]?["volumeName"]));
+    private static bool Bound(JsonObject o) => !string.IsNullOrEmpty(Json.Text(o["spec"]?["volumeName"]));
 
     private static string Modes(JsonNode? modes) =>
-        string.Join(",", (modes as JsonArray ?? []).Select(m => BuiltInColumns.Str(m) switch
+        string.Join(",", (modes as JsonArray ?? []).Select(m => Json.Text(m) switch
         {
             "ReadWriteOnce" => "RWO",
             "ReadOnlyMany" => "ROX",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DBackup.DevCluster.Resources;
 
 namespace DBackup.DevCluster.Tables;
 
@@ -7,7 +8,7 @@ internal static class RbacColumns
 {
     public static IReadOnlyList<PrinterColumn> Bindings(PrinterColumn age) =>
     [
-        BuiltInColumns.Computed("Role", "string", o => $"{BuiltInColumns.Str(o["roleRef"]?["kind"])}/{BuiltInColumns.Str(o["roleRef"]?["name"])}"),
+        BuiltInColumns.Computed("Role", "string", o => $"{Json.Text(o["roleRef"]?["kind"])}/{Json.Text(o["roleRef"]?["name"])}"),
         age,
         BuiltInColumns.Computed("Users", "string", o => Subjects(o, "User", qualify: false), priority: 1),
         BuiltInColumns.Computed("Groups", "string", o => Subjects(o, "Group", qualify: false), priority: 1),
@@ -16,8 +17,8 @@ internal static class RbacColumns
 
     private static string Subjects(JsonObject binding, string kind, bool qualify) =>
         string.Join(", ", (binding["subjects"] as JsonArray ?? [])
-            .Where(s => BuiltInColumns.Str(s?["kind"]) == kind)
+            .Where(s => Json.Text(s?["kind"]) == kind)
             .Select(s => qualify
-                ? $"{BuiltInColumns.Str(s?["namespace"])}/{BuiltInColumns.Str(s?["name"])}"
-                : BuiltInColumns.Str(s?["name"]) ?? ""));
+                ? $"{Json.Text(s?["namespace"])}/{Json.Text(s?["name"])}"
+                : Json.Text(s?["name"]) ?? ""));
 }
