@@ -4,8 +4,9 @@ using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
 using DBackup.Operator.Scheduling;
 using DBackup.Pipeline;
-using DBackup.Pipeline.Archive;
+using DBackup.Operator.Restore;
 using DBackup.Pipeline.Encryption;
+using DBackup.Pipeline.Restore;
 using DBackup.Pipeline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -69,21 +70,25 @@ internal sealed class DemoStory(TextWriter output)
             var verification = await reader.VerifyAsync(ct).ConfigureAwait(false);
             Step(7, "Verified", $"decrypted, decompressed, {verification.Objects} objects and every SHA-256 checked against the manifest");
 
-            var restored = new List<BackupObject>();
-            await foreach (var o in reader.ReadObjectsAsync(ct).ConfigureAwait(false))
+            var restore = await new RestoreEngine(api).RunAsync(new RestoreRequest
             {
-                restored.Add(o);
+                Source = destination,
+                Policy = policy.Metadata.Name,
+                Backup = written.Name,
+                Keys = keys,
+                Mode = RestoreMode.Merge,
+                Selection = new RestoreSelection { NamespaceMapping = new Dictionary<string, string> { [DemoWorld.Namespace] = DemoWorld.RestoreNamespace } },
+            }, ct).ConfigureAwait(false);
+            var counts = restore.Counts;
+            Step(8, "Restored", $"into namespace '{DemoWorld.RestoreNamespace}': {counts.Created} created, {counts.Unchanged} unchanged, {counts.Skipped} skipped, {counts.Failed} failed; each object read back and compared");
+            foreach (var failure in restore.Items.Where(o => o.Action == RestoreAction.Fail))
+            {
+                Detail($"FAILED {failure.Display}: {failure.Reason}");
             }
 
-            var outcomes = await new ObjectApplier(api).ApplyAsync(
-                restored,
-                new ApplyOptions { Mode = RestoreMode.Merge, NamespaceMapping = new Dictionary<string, string> { [DemoWorld.Namespace] = DemoWorld.RestoreNamespace } },
-                ct).ConfigureAwait(false);
-            var counts = outcomes.GroupBy(o => o.Action).ToDictionary(g => g.Key, g => g.Count());
-            Step(8, "Restored", $"into namespace '{DemoWorld.RestoreNamespace}': {Count(counts, "create")} created, {Count(counts, "unchanged")} unchanged, {Count(counts, "skip")} skipped, {Count(counts, "fail")} failed; each object read back and compared");
-            foreach (var failure in outcomes.Where(o => o.Action == "fail"))
+            if (restore.FailureReason is { } whole)
             {
-                Detail($"FAILED {failure.Resource} {failure.Namespace}/{failure.Name}: {failure.Reason}");
+                Detail($"FAILED {whole}");
             }
 
             output.WriteLine();
@@ -92,7 +97,7 @@ internal sealed class DemoStory(TextWriter output)
             output.WriteLine($"  kubectl --kubeconfig {cluster.KubeconfigPath} get dbackup -n {DemoWorld.Namespace}");
             output.WriteLine($"  dbackup inspect {Path.Combine(backups, payloadKey)} --key-file {keyFile}");
             output.WriteLine($"  dbackup export {Path.Combine(backups, payloadKey)} --key-file {keyFile} --out {Path.Combine(folder, "export")}");
-            if (counts.ContainsKey("fail"))
+            if (restore.Outcome != RestoreOutcome.Succeeded)
             {
                 throw new InvalidOperationException("the demo restore had failures (listed above)");
             }
@@ -105,8 +110,6 @@ internal sealed class DemoStory(TextWriter output)
             throw;
         }
     }
-
-    private static int Count(Dictionary<string, int> counts, string action) => counts.GetValueOrDefault(action);
 
     private void Step(int number, string title, string text) => output.WriteLine($"{number}. {title,-15} {text}");
 

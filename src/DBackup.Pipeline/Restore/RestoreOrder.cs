@@ -1,4 +1,4 @@
-namespace DBackup.Operator.Kubernetes;
+namespace DBackup.Pipeline.Restore;
 
 /// <summary>
 /// The order a restore applies objects in, so that what an object needs exists before it:

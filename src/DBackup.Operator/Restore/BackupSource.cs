@@ -1,0 +1,49 @@
+using DBackup.Pipeline;
+using DBackup.Pipeline.Archive;
+using DBackup.Pipeline.Storage;
+
+namespace DBackup.Operator.Restore;
+
+/// <summary>
+/// Finds the backup a restore names and reads it completely before anything is written: the reader decrypts,
+/// decompresses and checks every checksum in a first pass, and only then hands out objects (re-checked against
+/// that pass). Objects are kept as their UTF-8 JSON bytes, about a kilobyte each for typical configuration.
+/// </summary>
+internal static class BackupSource
+{
+    /// <summary>The resolved backup and its verified objects.</summary>
+    public sealed record Loaded(BackupInfo Info, IReadOnlyList<BackupObject> Objects);
+
+    /// <summary>Resolves <see cref="RestoreRequest.Backup"/> (a name, a payload key or <c>latest</c>) to a complete backup.</summary>
+    /// <exception cref="BackupNotFoundException">No such backup, or it is incomplete or broken.</exception>
+    public static async Task<BackupInfo> ResolveAsync(RestoreRequest request, CancellationToken ct)
+    {
+        var info = await BackupCatalog.FindAsync(request.Source, request.Policy, request.Backup, ct).ConfigureAwait(false);
+        if (!info.IsRestorable)
+        {
+            throw new BackupNotFoundException($"backup {info.Name} cannot be restored: {info.Problem}");
+        }
+
+        return info;
+    }
+
+    /// <summary>Checks the key before downloading anything, then reads and verifies every object.</summary>
+    /// <exception cref="InvalidBackupException">Wrong or missing key, tampering, truncation, malformed content.</exception>
+    public static async Task<Loaded> ReadAsync(RestoreRequest request, BackupInfo info, CancellationToken ct)
+    {
+        if (info.Meta is { Encryption: { Enabled: true, KeyId: { } keyId } })
+        {
+            // Fails with a message naming the key id the backup wants and the ids that were offered.
+            request.Keys.Get(keyId);
+        }
+
+        var reader = await BackupReader.FromDestinationAsync(request.Source, info.PayloadKey, request.Keys, request.Limits, ct).ConfigureAwait(false);
+        var objects = new List<BackupObject>();
+        await foreach (var o in reader.ReadObjectsAsync(ct).ConfigureAwait(false))
+        {
+            objects.Add(o);
+        }
+
+        return new Loaded(info, objects);
+    }
+}

@@ -1,0 +1,54 @@
+using DBackup.Operator.Kubernetes;
+using DBackup.Pipeline.Restore;
+
+namespace DBackup.Operator.Restore;
+
+/// <summary>
+/// After the writes, reads every created or updated object back (with the same LIST-per-collection reads as
+/// planning) and checks that the server holds every field that was sent; a mismatch or a missing object fails
+/// the entry. Reported paths never carry values.
+/// </summary>
+internal sealed class ReadBack(KubeApi api, int parallelism)
+{
+    /// <summary>Verifies the written entries of <paramref name="plan"/>.</summary>
+    public async Task VerifyAsync(IReadOnlyList<PlannedObject> plan, CancellationToken cancellationToken)
+    {
+        var written = plan.Where(p => p.Action is RestoreAction.Create or RestoreAction.Update).ToList();
+        try
+        {
+            await new LiveObjects(api, parallelism).LoadAsync(written, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException)
+        {
+            foreach (var entry in written)
+            {
+                entry.Set(RestoreAction.Fail, $"written, but could not be read back to verify: {e.Message}");
+            }
+
+            return;
+        }
+
+        foreach (var entry in written)
+        {
+            var stored = entry.ParseLive();
+            if (stored is null)
+            {
+                entry.Set(RestoreAction.Fail, "written, but not found when read back");
+                continue;
+            }
+
+            var differing = ObjectComparison.DifferingPaths(entry.ParseBody(), stored);
+            if (differing.Count > 0)
+            {
+                var shown = string.Join(", ", differing.Take(FieldDiff.MaxPaths)) + (differing.Count > FieldDiff.MaxPaths ? $" (+{differing.Count - FieldDiff.MaxPaths} more)" : string.Empty);
+                entry.Set(RestoreAction.Fail, $"read back differs from what was written at {shown}");
+            }
+        }
+
+        // The live copies were only needed for the comparison.
+        foreach (var entry in written)
+        {
+            entry.Live = null;
+        }
+    }
+}
