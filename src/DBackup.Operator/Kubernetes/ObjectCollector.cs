@@ -1,24 +1,31 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using DBackup.Pipeline;
+using System.Threading.Channels;
 using DBackup.Pipeline.Archive;
-using DBackup.Pipeline.Objects;
 
 namespace DBackup.Operator.Kubernetes;
 
 /// <summary>
 /// Streams the objects of a policy's sources out of the cluster: discovery resolves the resource
-/// names, each resource is read with paged LISTs (500 per page, so memory stays bounded by one page),
+/// names, each resource is read with paged LISTs (500 per page, so memory stays bounded by a few pages),
 /// and every kept object is cleaned of server-populated fields and, unless secrets are included,
 /// has its Secret values redacted — before it ever reaches the archive writer.
 /// </summary>
+/// <remarks>
+/// A producer task reads the pages and cleans their items (<see cref="CollectionSourcePages"/>: one pass over the
+/// response bytes per item) while the caller consumes the previous page, and the next page's request is in flight
+/// while the current one is cleaned. At most <see cref="PrefetchPages"/> cleaned pages wait for the caller. Objects
+/// come out in the order of the sources, resources, namespaces and pages.
+/// </remarks>
 public sealed class ObjectCollector(KubeApi api)
 {
     /// <summary>Objects per LIST page.</summary>
     public const int PageSize = 500;
 
-    /// <summary>Collects every source in order; <paramref name="stats"/> is filled as objects stream by.</summary>
+    /// <summary>Cleaned pages that may wait for the consumer.</summary>
+    public const int PrefetchPages = 2;
+
+    /// <summary>Collects every source in order; <paramref name="stats"/> is filled as objects are read.</summary>
     /// <exception cref="ArgumentException">A resource name is unknown or ambiguous.</exception>
     /// <exception cref="KubeApiException">The API server refused a request after retries.</exception>
     /// <exception cref="TenancyException">A source reads cluster-scoped resources without being allowed to.</exception>
@@ -28,7 +35,41 @@ public sealed class ObjectCollector(KubeApi api)
         CollectionStats stats,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(stats);
+        var scopes = await PlanAsync(sources, cancellationToken).ConfigureAwait(false);
+        var pages = Channel.CreateBounded<List<BackupObject>>(new BoundedChannelOptions(PrefetchPages) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => ProduceAsync(scopes, includeSecrets, stats, pages.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            while (await pages.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (pages.Reader.TryRead(out var page))
+                {
+                    foreach (var obj in page)
+                    {
+                        yield return obj;
+                    }
+                }
+            }
+
+            // The channel closes when the producer ends; its failure, if any, surfaces here.
+            await producer.ConfigureAwait(false);
+        }
+        finally
+        {
+            // The consumer stopped early (failure, cancellation, disposal): stop reading and wait, so no request outlives us.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>Resolves every source to its LISTs before the first object is read, so a bad spec fails before any work.</summary>
+    private async Task<List<ListScope>> PlanAsync(IReadOnlyList<CollectionSource> sources, CancellationToken cancellationToken)
+    {
         var served = await new Discovery(api).GetResourcesAsync(cancellationToken).ConfigureAwait(false);
+        var scopes = new List<ListScope>();
         foreach (var source in sources)
         {
             var excluded = Discovery.Resolve(served, source.ExcludeResources);
@@ -41,35 +82,70 @@ public sealed class ObjectCollector(KubeApi api)
             var namespaces = await NamespacesAsync(source, cancellationToken).ConfigureAwait(false);
             foreach (var resource in resources)
             {
-                var scopes = resource.Namespaced ? namespaces : [null];
-                foreach (var ns in scopes)
+                foreach (var ns in resource.Namespaced ? namespaces : [null])
                 {
-                    await foreach (var item in ListAsync(resource, ns, source.LabelSelector, cancellationToken).ConfigureAwait(false))
-                    {
-                        var name = item["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
-                        var skip = SkipRules.Reason(resource, item, source.IncludeControllerOwned);
-                        if (skip is not null)
-                        {
-                            stats.Skipped(resource, skip);
-                            continue;
-                        }
-
-                        var kept = ObjectCleaner.Clean(item);
-                        if (!includeSecrets && SecretRedactor.IsSecret(kept))
-                        {
-                            kept = SecretRedactor.Redact(kept);
-                            stats.Redacted++;
-                        }
-
-                        var objectNamespace = resource.Namespaced ? kept["metadata"]?["namespace"]?.GetValue<string>() : null;
-                        var reference = new ObjectRef(source.Component, resource.Group, resource.Version, resource.Resource, resource.Kind, objectNamespace, name);
-                        stats.Collected(resource);
-                        yield return new BackupObject(reference, JsonSerializer.SerializeToUtf8Bytes(kept));
-                    }
+                    scopes.Add(new ListScope(source, resource, ns));
                 }
             }
         }
+
+        return scopes;
     }
+
+    /// <summary>
+    /// Reads and cleans the pages of every scope in order. The request for the next page (or the next scope's first)
+    /// is sent before the current page is cleaned, so the server and this process work at the same time.
+    /// </summary>
+    private async Task ProduceAsync(List<ListScope> scopes, bool includeSecrets, CollectionStats stats, ChannelWriter<List<BackupObject>> output, CancellationToken ct)
+    {
+        Task<JsonDocument>? pending = null;
+        try
+        {
+            var index = 0;
+            pending = scopes.Count > 0 ? GetPageAsync(scopes[0], null, ct) : null;
+            while (pending is not null)
+            {
+                var scope = scopes[index];
+                using var page = await pending.ConfigureAwait(false);
+                pending = null;
+                var continueToken = CollectionSourcePages.ContinueToken(page);
+                if (continueToken is not null)
+                {
+                    pending = GetPageAsync(scope, continueToken, ct);
+                }
+                else if (++index < scopes.Count)
+                {
+                    pending = GetPageAsync(scopes[index], null, ct);
+                }
+
+                var objects = CollectionSourcePages.Clean(page, scope, includeSecrets, stats);
+                await output.WriteAsync(objects, ct).ConfigureAwait(false);
+            }
+
+            output.TryComplete();
+        }
+        catch (Exception e)
+        {
+            output.TryComplete();
+            if (pending is not null)
+            {
+                // Observe the request in flight and free its page; its own failure is a consequence of this one.
+                try
+                {
+                    (await pending.ConfigureAwait(false)).Dispose();
+                }
+                catch (Exception)
+                {
+                    // Already failing with e.
+                }
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        }
+    }
+
+    private Task<JsonDocument> GetPageAsync(ListScope scope, string? continueToken, CancellationToken ct) =>
+        api.GetAsync(scope.Resource.CollectionPath(scope.Namespace) + Query(scope.Source.LabelSelector, continueToken), ct);
 
     /// <summary>The namespaces a source reads; <c>[null]</c> means "all namespaces" in one cluster-wide list.</summary>
     private async Task<IReadOnlyList<string?>> NamespacesAsync(CollectionSource source, CancellationToken cancellationToken)
@@ -86,44 +162,31 @@ public sealed class ObjectCollector(KubeApi api)
 
         var names = new List<string?>();
         var namespaces = new ApiResource(string.Empty, "v1", "namespaces", "Namespace", false, ["list"]);
-        await foreach (var ns in ListAsync(namespaces, null, source.NamespaceSelector, cancellationToken).ConfigureAwait(false))
+        string? continueToken = null;
+        do
         {
-            names.Add(ns["metadata"]!["name"]!.GetValue<string>());
+            using var page = await api.GetAsync(namespaces.CollectionPath(null) + Query(source.NamespaceSelector, continueToken), cancellationToken).ConfigureAwait(false);
+            names.AddRange(CollectionSourcePages.Names(page));
+            continueToken = CollectionSourcePages.ContinueToken(page);
         }
+        while (continueToken is not null);
 
         return names;
     }
 
-    /// <summary>Paged LIST of one resource; items get apiVersion/kind, which list items of built-in types lack.</summary>
-    private async IAsyncEnumerable<JsonObject> ListAsync(ApiResource resource, string? ns, string? labelSelector, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static string Query(string? labelSelector, string? continueToken)
     {
-        string? continueToken = null;
-        do
+        var query = $"?limit={PageSize}";
+        if (!string.IsNullOrEmpty(labelSelector))
         {
-            var query = $"?limit={PageSize}";
-            if (!string.IsNullOrEmpty(labelSelector))
-            {
-                query += "&labelSelector=" + Uri.EscapeDataString(labelSelector);
-            }
-
-            if (continueToken is not null)
-            {
-                query += "&continue=" + Uri.EscapeDataString(continueToken);
-            }
-
-            using var page = await api.GetAsync(resource.CollectionPath(ns) + query, cancellationToken).ConfigureAwait(false);
-            foreach (var element in page.RootElement.GetProperty("items").EnumerateArray())
-            {
-                var item = JsonNode.Parse(element.GetRawText())!.AsObject();
-                item["apiVersion"] = resource.ApiVersion;
-                item["kind"] = resource.Kind;
-                yield return item;
-            }
-
-            continueToken = page.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var c)
-                ? c.GetString()
-                : null;
+            query += "&labelSelector=" + Uri.EscapeDataString(labelSelector);
         }
-        while (!string.IsNullOrEmpty(continueToken));
+
+        if (continueToken is not null)
+        {
+            query += "&continue=" + Uri.EscapeDataString(continueToken);
+        }
+
+        return query;
     }
 }

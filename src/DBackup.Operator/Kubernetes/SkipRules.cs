@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DBackup.Pipeline.Objects;
 
 namespace DBackup.Operator.Kubernetes;
 
@@ -14,9 +15,29 @@ public static class SkipRules
     /// <summary>Returns why <paramref name="item"/> is skipped, or null when it is kept.</summary>
     public static string? Reason(ApiResource resource, JsonObject item, bool includeControllerOwned)
     {
+        ArgumentNullException.ThrowIfNull(item);
         var metadata = item["metadata"] as JsonObject;
-        var name = metadata?["name"]?.GetValue<string>();
-        if (metadata?["labels"] is JsonObject labels && labels[ExcludeLabel]?.GetValue<string>() == "true")
+        var excluded = metadata?["labels"] is JsonObject labels ? Text(labels[ExcludeLabel]) : null;
+        var controllerOwned = metadata?["ownerReferences"] is JsonArray owners
+            && owners.OfType<JsonObject>().Any(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController);
+        return Reason(resource, Text(metadata?["name"]), excluded, Text(item["type"]), controllerOwned, includeControllerOwned);
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    /// <summary>
+    /// Returns why an item is skipped, from what <see cref="ListItemCleaner"/> read while cleaning it (cleaned with
+    /// <see cref="ExcludeLabel"/> as its watched label), or null when it is kept.
+    /// </summary>
+    public static string? Reason(ApiResource resource, ListItemFacts facts, bool includeControllerOwned)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return Reason(resource, facts.Name, facts.WatchedLabelValue, facts.Type, facts.ControllerOwned, includeControllerOwned);
+    }
+
+    private static string? Reason(ApiResource resource, string? name, string? excludeLabel, string? type, bool controllerOwned, bool includeControllerOwned)
+    {
+        if (excludeLabel == "true")
         {
             return $"labelled {ExcludeLabel}=true";
         }
@@ -26,14 +47,12 @@ public static class SkipRules
             return "published into every namespace by kube-controller-manager";
         }
 
-        if (resource.Group.Length == 0 && resource.Resource == "secrets"
-            && item["type"]?.GetValue<string>() == "kubernetes.io/service-account-token")
+        if (resource.Group.Length == 0 && resource.Resource == "secrets" && type == "kubernetes.io/service-account-token")
         {
             return "service-account token, minted by the cluster";
         }
 
-        if (!includeControllerOwned && metadata?["ownerReferences"] is JsonArray owners
-            && owners.OfType<JsonObject>().Any(o => o["controller"]?.GetValue<bool>() == true))
+        if (!includeControllerOwned && controllerOwned)
         {
             return "owned by a controller, which recreates it";
         }
