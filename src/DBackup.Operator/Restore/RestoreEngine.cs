@@ -41,9 +41,9 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
         try
         {
             Validate(request);
-            info = await BackupSource.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
+            info = await BackupLoader.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
             _log.LogInformation("Restoring backup {Backup} from {Location} (mode {Mode}, dry run {DryRun})", info.Name, request.Source.Location, request.Mode, request.DryRun);
-            var loaded = await BackupSource.ReadAsync(request, info, cancellationToken).ConfigureAwait(false);
+            var loaded = await BackupLoader.ReadAsync(request, info, cancellationToken).ConfigureAwait(false);
             var plan = RestorePlanBuilder.Build(loaded.Objects, request.Selection, request.AllowedNamespace);
             loaded = null;
             await PlanAsync(plan, request, cancellationToken).ConfigureAwait(false);

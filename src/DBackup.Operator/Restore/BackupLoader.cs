@@ -9,7 +9,7 @@ namespace DBackup.Operator.Restore;
 /// decompresses and checks every checksum in a first pass, and only then hands out objects (re-checked against
 /// that pass). Objects are kept as their UTF-8 JSON bytes, about a kilobyte each for typical configuration.
 /// </summary>
-internal static class BackupSource
+internal static class BackupLoader
 {
     /// <summary>The resolved backup and its verified objects.</summary>
     public sealed record Loaded(BackupInfo Info, IReadOnlyList<BackupObject> Objects);
@@ -18,13 +18,34 @@ internal static class BackupSource
     /// <exception cref="BackupNotFoundException">No such backup, or it is incomplete or broken.</exception>
     public static async Task<BackupInfo> ResolveAsync(RestoreRequest request, CancellationToken ct)
     {
-        var info = await BackupCatalog.FindAsync(request.Source, request.Policy, request.Backup, ct).ConfigureAwait(false);
+        var info = await BackupCatalog.FindAsync(request.Source, request.Policy ?? FolderOf(request.Backup), request.Backup, ct).ConfigureAwait(false);
         if (!info.IsRestorable)
         {
             throw new BackupNotFoundException($"backup {info.Name} cannot be restored: {info.Problem}");
         }
 
         return info;
+    }
+
+    /// <summary>The policy folder of a payload key such as <c>nightly/nightly-….tar.gz.enc</c>, so only that folder is listed.</summary>
+    private static string? FolderOf(string backup)
+    {
+        var slash = backup.LastIndexOf('/');
+        if (slash <= 0)
+        {
+            return null;
+        }
+
+        var folder = backup[..slash];
+        try
+        {
+            BackupName.ValidatePolicy(folder);
+            return folder;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Checks the key before downloading anything, then reads and verifies every object.</summary>
