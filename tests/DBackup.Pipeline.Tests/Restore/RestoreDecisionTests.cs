@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using DBackup.Pipeline.Objects;
+using DBackup.Pipeline.Restore;
+
+namespace DBackup.Pipeline.Tests.Restore;
+
+public sealed class RestoreDecisionTests
+{
+    private const string Canary = "canary-4f1e-never-in-a-diff";
+
+    private static JsonObject Cm(string color, string? tier = null)
+    {
+        var metadata = new JsonObject { ["name"] = "app", ["namespace"] = "shop" };
+        if (tier is not null)
+        {
+            metadata["labels"] = new JsonObject { ["app.kubernetes.io/tier"] = tier };
+        }
+
+        return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = metadata, ["data"] = new JsonObject { ["color"] = color } };
+    }
+
+    private static JsonObject Secret(string field, string value) => new()
+    {
+        ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject { ["name"] = "db", ["namespace"] = "shop" },
+        ["type"] = "Opaque", [field] = new JsonObject { ["password"] = value },
+    };
+
+    private static JsonObject Live(JsonObject o)
+    {
+        var live = (JsonObject)o.DeepClone();
+        live["metadata"]!["resourceVersion"] = "42";
+        live["metadata"]!["uid"] = "u-1";
+        live["status"] = new JsonObject { ["x"] = 1 };
+        return live;
+    }
+
+    [Fact]
+    public void Decide_CreatesMissing_UnchangedWhenServerOnlyAddedFields()
+    {
+        Assert.Equal(RestoreAction.Create, RestoreDecision.Decide(Cm("blue"), null, overwrite: false).Action);
+        Assert.Equal(RestoreAction.Unchanged, RestoreDecision.Decide(Cm("blue"), Live(Cm("blue")), overwrite: true).Action);
+    }
+
+    [Fact]
+    public void Decide_UpdatesInOverwrite_SkipsInMerge_WithValueDiff()
+    {
+        var update = RestoreDecision.Decide(Cm("blue", tier: "web"), Live(Cm("red")), overwrite: true);
+        var skip = RestoreDecision.Decide(Cm("blue"), Live(Cm("red")), overwrite: false);
+
+        Assert.Equal(RestoreAction.Update, update.Action);
+        Assert.Equal("metadata.labels: (none) → {\"app.kubernetes.io/tier\":\"web\"}; data.color: \"red\" → \"blue\"", update.Reason);
+        Assert.Equal(RestoreAction.Skip, skip.Action);
+        Assert.StartsWith(RestoreDecision.MergeSkip, skip.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Diff_KeepsDottedKeysWhole_AndCutsLongValues()
+    {
+        var live = Cm("red", tier: "api");
+        var wanted = Cm(new string('x', 100), tier: "web");
+
+        var diff = FieldDiff.Describe(live, wanted);
+
+        Assert.Contains("metadata.labels.app.kubernetes.io/tier: \"api\" → \"web\"", diff, StringComparison.Ordinal);
+        Assert.Contains("…", diff, StringComparison.Ordinal);
+        Assert.True(diff.Length < 160, diff);
+    }
+
+    [Fact]
+    public void Diff_NeverShowsSecretValues()
+    {
+        var wanted = Secret("data", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Canary)));
+        var live = Secret("data", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("old-" + Canary)));
+
+        var decision = RestoreDecision.Decide(wanted, Live(live), overwrite: true);
+
+        Assert.Equal("data.password: (secret value changed)", decision.Reason);
+        Assert.DoesNotContain("canary", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decide_ComparesStringDataAsTheDataTheServerStores()
+    {
+        var wanted = Secret("stringData", Canary);
+        var live = Secret("data", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Canary)));
+
+        Assert.Equal(RestoreAction.Unchanged, RestoreDecision.Decide(wanted, Live(live), overwrite: true).Action);
+        Assert.Equal(RestoreAction.Update, RestoreDecision.Decide(Secret("stringData", "other"), Live(live), overwrite: true).Action);
+    }
+
+    [Fact]
+    public void Decide_RedactedSecret_NeverReplacesExisting_AndIsCreatedWithNote()
+    {
+        var redacted = SecretRedactor.Redact(Secret("data", "cmVhbA=="));
+        var live = Secret("data", "cmVhbA==");
+
+        var overwrite = RestoreDecision.Decide(redacted, Live(live), overwrite: true);
+        var missing = RestoreDecision.Decide(redacted, null, overwrite: true);
+
+        Assert.Equal((RestoreAction.Skip, RestoreDecision.RedactedSkip), (overwrite.Action, overwrite.Reason));
+        Assert.Equal((RestoreAction.Create, RestoreDecision.PlaceholderNote), (missing.Action, missing.Reason));
+    }
+
+    [Fact]
+    public void Scrubber_RemovesDataValues_DecodedAndEncoded_AndStringData()
+    {
+        var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Canary));
+        var secret = Secret("data", encoded);
+        secret["stringData"] = new JsonObject { ["token"] = "plain-token-value" };
+
+        var scrubbed = SecretScrubber.Scrub($"invalid value \"{Canary}\" ({encoded}) and plain-token-value", secret);
+
+        Assert.Equal("invalid value \"[redacted]\" ([redacted]) and [redacted]", scrubbed);
+        Assert.Equal("untouched canary", SecretScrubber.Scrub("untouched canary", Cm("canary")));
+    }
+
+    [Theory]
+    [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "", "namespaces")]
+    [InlineData("", "namespaces", "", "serviceaccounts")]
+    [InlineData("", "serviceaccounts", "", "secrets")]
+    [InlineData("", "secrets", "", "configmaps")]
+    [InlineData("", "configmaps", "", "services")]
+    [InlineData("", "services", "rbac.authorization.k8s.io", "rolebindings")]
+    [InlineData("rbac.authorization.k8s.io", "roles", "apps", "deployments")]
+    [InlineData("apps", "deployments", "networking.k8s.io", "ingresses")]
+    [InlineData("networking.k8s.io", "ingresses", "example.com", "widgets")]
+    public void Order_PutsDependenciesFirst(string firstGroup, string first, string thenGroup, string then) =>
+        Assert.True(RestoreOrder.Rank(firstGroup, first) < RestoreOrder.Rank(thenGroup, then));
+}
