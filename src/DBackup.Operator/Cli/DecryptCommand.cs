@@ -44,7 +44,7 @@ internal static class DecryptCommand
             using (var progress = new Progress(context, "decrypting"))
             {
                 var (reader, _) = await BackupFiles.OpenAsync(context, parse, path, ring, progress, ct).ConfigureAwait(false);
-                result = await BackupFiles.Guard(path, () => WriteAtomicallyAsync(target, parse.GetValue(force), s => reader.DecryptToAsync(s, ct)))
+                result = await BackupFiles.Guard(path, () => PrivateFile.WriteAsync(target, parse.GetValue(force), s => reader.DecryptToAsync(s, ct)))
                     .ConfigureAwait(false);
             }
 
@@ -53,36 +53,5 @@ internal static class DecryptCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>Writes via a 0600 temp file in the target's folder and renames it into place on success.</summary>
-    internal static async Task<T> WriteAtomicallyAsync<T>(string target, bool overwrite, Func<Stream, Task<T>> write)
-    {
-        var folder = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            T result;
-            await using (var stream = new FileStream(temp, options))
-            {
-                result = await write(stream).ConfigureAwait(false);
-                await stream.FlushAsync().ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, target, overwrite);
-            return result;
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
     }
 }

@@ -72,32 +72,13 @@ internal static class KeygenCommand
             throw new CliException($"{file} already exists; refusing to overwrite a key (use --force if you are sure no backup needs it)");
         }
 
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(text));
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: force);
+            PrivateFile.WriteText(full, force, text);
         }
         catch (IOException) when (File.Exists(full) && !force)
         {
             throw new CliException($"{file} already exists; refusing to overwrite a key");
-        }
-        finally
-        {
-            File.Delete(temp);
         }
     }
 
