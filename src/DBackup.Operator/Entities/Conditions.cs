@@ -10,6 +10,18 @@ public static class ConditionTypes
 
     /// <summary>The last backup run of a policy succeeded.</summary>
     public const string BackupSucceeded = "BackupSucceeded";
+
+    /// <summary>A restore is working (reason <c>Verifying</c> before any write, <c>Applying</c> once writes may have started).</summary>
+    public const string Running = "Running";
+
+    /// <summary>A restore finished and every selected object was handled (reason <c>Succeeded</c> or <c>PartiallyFailed</c>).</summary>
+    public const string Complete = "Complete";
+
+    /// <summary>A restore failed before or while applying; the reason says why (BackupNotFound, KeyMissing …).</summary>
+    public const string Failed = "Failed";
+
+    /// <summary>The last restore drill of a policy proved its newest backup restorable.</summary>
+    public const string Verified = "Verified";
 }
 
 /// <summary>Machine-readable reasons (CamelCase, as Kubernetes requires) for our conditions.</summary>

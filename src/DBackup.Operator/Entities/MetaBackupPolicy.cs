@@ -181,7 +181,10 @@ public sealed class RetentionSpec
 /// <summary>Restore drill settings.</summary>
 public sealed class VerifySpec
 {
-    /// <summary>Cron schedule of the drill.</summary>
+    /// <summary>
+    /// Cron schedule of the drill (five fields, read in the policy's <c>timeZone</c>): download the newest backup,
+    /// decrypt it, verify every checksum and plan a dry-run restore against the live cluster; nothing is written.
+    /// </summary>
     [Required]
     [JsonPropertyName("schedule")]
     public string Schedule { get; set; } = string.Empty;

@@ -128,4 +128,24 @@ public sealed class VerificationResult
     /// <summary>Details: counts of the dry-run plan, or why the backup could not be restored.</summary>
     [JsonPropertyName("message")]
     public string? Message { get; set; }
+
+    /// <summary>CamelCase reason: <c>Succeeded</c>, or why not (BackupNotFound, KeyMissing, VerificationFailed …).</summary>
+    [JsonPropertyName("reason")]
+    public string? Reason { get; set; }
+
+    /// <summary><c>schedule</c> or <c>manual</c> (a new <c>dbackup.io/verify-now</c> value).</summary>
+    [JsonPropertyName("trigger")]
+    public string? Trigger { get; set; }
+
+    /// <summary>The schedule occurrence this drill ran for (the next one is computed from it).</summary>
+    [JsonPropertyName("scheduledTime")]
+    public DateTime? ScheduledTime { get; set; }
+
+    /// <summary>The last <c>dbackup.io/verify-now</c> annotation value acted on, so each new value runs once.</summary>
+    [JsonPropertyName("verifyNow")]
+    public string? VerifyNow { get; set; }
+
+    /// <summary>Objects in the backup, when it could be read.</summary>
+    [JsonPropertyName("objects")]
+    public long? Objects { get; set; }
 }

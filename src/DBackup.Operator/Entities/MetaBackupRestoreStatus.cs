@@ -24,7 +24,7 @@ public enum RestorePhase
 }
 
 /// <summary>Observed state of a MetaBackupRestore.</summary>
-public sealed class MetaBackupRestoreStatus
+public sealed partial class MetaBackupRestoreStatus
 {
     /// <summary>Most items kept in status; failures are kept first.</summary>
     public const int MaxItems = 100;

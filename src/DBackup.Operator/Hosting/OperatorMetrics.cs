@@ -40,4 +40,52 @@ public static class OperatorMetrics
             LastObjects.WithLabels(result.Namespace, result.Policy).Set(backup.Objects ?? 0);
         }
     }
+
+    private static readonly Counter Restores = Metrics.CreateCounter(
+        "dbackup_restore_runs_total", "Restores by result (succeeded, partially_failed, failed) and whether they were dry runs.", ["namespace", "result", "dry_run"]);
+
+    private static readonly Histogram RestoreDuration = Metrics.CreateHistogram(
+        "dbackup_restore_duration_seconds", "Duration of restores, from start to a final phase.",
+        new HistogramConfiguration { LabelNames = ["namespace"], Buckets = Histogram.ExponentialBuckets(0.25, 2, 14) });
+
+    private static readonly Counter RestoreObjects = Metrics.CreateCounter(
+        "dbackup_restore_objects_total", "Objects handled by restores, by action (create, update, unchanged, skip, fail).", ["namespace", "action", "dry_run"]);
+
+    private static readonly Counter Verifications = Metrics.CreateCounter(
+        "dbackup_verification_runs_total", "Restore drills by result.", ["namespace", "policy", "result"]);
+
+    private static readonly Gauge VerificationOk = Metrics.CreateGauge(
+        "dbackup_verification_last_succeeded", "1 when the last restore drill proved the newest backup restorable, 0 when it failed.", PolicyLabels);
+
+    private static readonly Gauge VerificationTime = Metrics.CreateGauge(
+        "dbackup_verification_last_timestamp_seconds", "Unix time of the last restore drill.", PolicyLabels);
+
+    /// <summary>Records one restore that reached a final phase.</summary>
+    /// <param name="ns">The restore's namespace.</param>
+    /// <param name="result"><c>succeeded</c>, <c>partially_failed</c> or <c>failed</c>.</param>
+    /// <param name="dryRun">Whether only a plan was computed.</param>
+    /// <param name="duration">From start to the final phase.</param>
+    /// <param name="objectsByAction">Objects per action (create, update, unchanged, skip, fail).</param>
+    public static void RecordRestore(string ns, string result, bool dryRun, TimeSpan duration, IReadOnlyDictionary<string, int> objectsByAction)
+    {
+        ArgumentNullException.ThrowIfNull(objectsByAction);
+        var dry = dryRun ? "true" : "false";
+        Restores.WithLabels(ns, result, dry).Inc();
+        RestoreDuration.WithLabels(ns).Observe(Math.Max(0, duration.TotalSeconds));
+        foreach (var (action, count) in objectsByAction)
+        {
+            if (count > 0)
+            {
+                RestoreObjects.WithLabels(ns, action, dry).Inc(count);
+            }
+        }
+    }
+
+    /// <summary>Records one restore drill of a policy.</summary>
+    public static void RecordVerification(string ns, string policy, bool succeeded, DateTime time)
+    {
+        Verifications.WithLabels(ns, policy, succeeded ? "succeeded" : "failed").Inc();
+        VerificationOk.WithLabels(ns, policy).Set(succeeded ? 1 : 0);
+        VerificationTime.WithLabels(ns, policy).Set(new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)).ToUnixTimeSeconds());
+    }
 }

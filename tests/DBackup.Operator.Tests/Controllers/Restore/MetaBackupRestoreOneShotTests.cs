@@ -1,0 +1,93 @@
+using DBackup.Operator.Entities;
+using DBackup.Operator.Tests.Support;
+using k8s;
+using k8s.Models;
+
+namespace DBackup.Operator.Tests.Controllers.Restore;
+
+/// <summary>A restore runs once: re-applied manifests, restarts and interruptions never make it run again blindly.</summary>
+public sealed class MetaBackupRestoreOneShotTests(OperatorClusterFixture cluster) : IClassFixture<OperatorClusterFixture>
+{
+    [Fact]
+    public async Task Reconcile_DoesNothing_WhenAFinishedRestoreIsReappliedOrChanged()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; });
+        var finished = await world.ReconcileAsync();
+        Assert.Equal(RestorePhase.Succeeded, finished.Status!.Phase);
+        Assert.Equal("blue", await world.ColorAsync());
+        await world.SetColorAsync("green");
+
+        // What `kubectl apply` / a GitOps sync does with the same manifest (a new last-applied annotation), and a spec
+        // edit that a cluster without CEL lets through: then an operator restart (a fresh reconciler) and a resync.
+        await world.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"metadata":{"annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{}"}},"spec":{"dryRun":false,"mode":"Overwrite"}}""", V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.Version, world.Namespace, ApiGroup.MetaBackupRestorePlural, "restore");
+        await world.Client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"spec":{"includeNamespaces":["elsewhere"]}}""", V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.Version, world.Namespace, ApiGroup.MetaBackupRestorePlural, "restore");
+        var again = await world.ReconcileAsync();
+        again = await world.ReconcileAsync(reconciler: world.Reconciler());
+
+        Assert.Equal("green", await world.ColorAsync());
+        Assert.Equal(KubernetesJson.Serialize(finished.Status), KubernetesJson.Serialize(again.Status));
+        Assert.Single(await world.Backups.History.RecentRestoresAsync(world.Namespace, 10));
+        Assert.Equal(2, (await world.EventsAsync(again)).Count);
+    }
+
+    [Fact]
+    public async Task Reconcile_MarksFailedInsteadOfRerunning_WhenTheOperatorStoppedWhileApplying()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.Client.CoreV1.DeleteNamespacedConfigMapAsync("other", world.Namespace);
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; });
+
+        // Writes of this namespace's ConfigMaps hang, so the first operator is stopped in the middle of applying.
+        using (cluster.Cluster.Faults.Add(new DevCluster.Faults.FaultRule { Method = "POST", PathPattern = $"/api/v1/namespaces/{world.Namespace}/configmaps*", Latency = TimeSpan.FromSeconds(30) }))
+        using (cluster.Cluster.Faults.Add(new DevCluster.Faults.FaultRule { Method = "PUT", PathPattern = $"/api/v1/namespaces/{world.Namespace}/configmaps/*", Latency = TimeSpan.FromSeconds(30) }))
+        {
+            using var stop = new CancellationTokenSource();
+            var first = world.Reconciler();
+            var running = first.ReconcileAsync(await world.GetRestoreAsync(), stop.Token);
+            await Eventually.TrueAsync(
+                async () => Conditions.Find((await world.GetRestoreAsync()).Status?.Conditions, ConditionTypes.Running)?.Reason == RestoreReasons.Applying,
+                "the restore to start applying", TimeSpan.FromSeconds(30));
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        }
+
+        var interrupted = await world.ReconcileAsync(reconciler: world.Reconciler());
+        var status = interrupted.Status!;
+        Assert.Equal(RestorePhase.Failed, status.Phase);
+        var failed = Conditions.Find(status.Conditions, ConditionTypes.Failed)!;
+        Assert.Equal((Conditions.True, RestoreReasons.Interrupted), (failed.Status, failed.Reason));
+        Assert.Contains("may already have been written", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("RestoreInterrupted", (await world.EventsAsync(interrupted)).Select(e => e.Reason));
+
+        // And it stays that way: the missing ConfigMap is not restored by a later reconcile.
+        await world.ReconcileAsync(reconciler: world.Reconciler());
+        Assert.Null(await world.ColorAsync("other"));
+        Assert.Equal(RestorePhase.Failed, (await world.GetRestoreAsync()).Status!.Phase);
+    }
+
+    [Fact]
+    public async Task Reconcile_StartsOver_WhenInterruptedBeforeAnyWrite()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.Client.CoreV1.DeleteNamespacedConfigMapAsync("other", world.Namespace);
+        await world.CreateRestoreAsync(s => s.PolicyRef = new LocalObjectReference { Name = "nightly" });
+        await world.Client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch("""{"status":{"phase":"Running","conditions":[{"type":"Running","status":"True","reason":"Verifying","message":"verifying","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}""", V1Patch.PatchType.MergePatch),
+            ApiGroup.Group, ApiGroup.Version, world.Namespace, ApiGroup.MetaBackupRestorePlural, "restore");
+
+        var restore = await world.ReconcileAsync();
+
+        Assert.Equal(RestorePhase.Succeeded, restore.Status!.Phase);
+        Assert.Equal("green", await world.ColorAsync("other"));
+    }
+}
