@@ -14,12 +14,18 @@ public sealed class CrdManifestTests
 {
     private static readonly string RepoRoot = RepoPaths.Root;
 
-    [Fact]
-    public void GeneratedCrds_MatchCommittedFiles()
+    /// <summary>Where the generated CRDs are committed: kustomize's config/crd and the Helm chart's crds/.</summary>
+    public static TheoryData<string> CrdFolders() => new() { "config/crd", "charts/dbackup-operator/crds" };
+
+    [Theory]
+    [MemberData(nameof(CrdFolders))]
+    public void GeneratedCrds_MatchCommittedFiles(string relativeFolder)
     {
         var update = Environment.GetEnvironmentVariable("DBACKUP_UPDATE_CRDS") == "1";
-        var folder = Path.Combine(RepoRoot, "config", "crd");
-        foreach (var crd in CrdGenerator.Generate())
+        var folder = Path.Combine(RepoRoot, relativeFolder);
+        var fix = "run `DBACKUP_UPDATE_CRDS=1 dotnet test tests/DBackup.Operator.Tests --filter CrdManifestTests`";
+        var generated = CrdGenerator.Generate().ToList();
+        foreach (var crd in generated)
         {
             var path = Path.Combine(folder, CrdGenerator.FileName(crd));
             var expected = CrdGenerator.ToYaml(crd);
@@ -30,9 +36,14 @@ public sealed class CrdManifestTests
                 continue;
             }
 
-            Assert.True(File.Exists(path), $"{path} is missing: run `DBACKUP_UPDATE_CRDS=1 dotnet test tests/DBackup.Operator.Tests --filter CrdManifestTests`");
-            Assert.True(expected == File.ReadAllText(path), $"{path} differs from the entity types: run `DBACKUP_UPDATE_CRDS=1 dotnet test tests/DBackup.Operator.Tests --filter CrdManifestTests`");
+            Assert.True(File.Exists(path), $"{path} is missing: {fix}");
+            Assert.True(expected == File.ReadAllText(path), $"{path} differs from the entity types: {fix}");
         }
+
+        // No CRD of a kind that no longer exists stays behind (helm would still install it).
+        var names = generated.Select(CrdGenerator.FileName).ToHashSet(StringComparer.Ordinal);
+        var stale = Directory.GetFiles(folder, "*.yaml").Select(Path.GetFileName).Where(f => !names.Contains(f!)).ToList();
+        Assert.True(stale.Count == 0, $"{relativeFolder} holds CRDs the types no longer generate: {string.Join(", ", stale)}");
     }
 
     [Fact]
