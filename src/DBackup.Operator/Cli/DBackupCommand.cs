@@ -75,6 +75,7 @@ public static class DBackupCommand
             VerifyCommand.Create(context),
             DecryptCommand.Create(context),
             ExportCommand.Create(context),
+            RestoreCommand.Create(context),
             RekeyCommand.Create(context),
             DevClusterCommand.Create(context),
             DemoCommand.Create(context),

@@ -6,7 +6,7 @@ namespace DBackup.Pipeline.Restore;
 
 /// <summary>
 /// Whether a live object already holds what a restore would write: every field of the wanted object must be
-/// present with the same value (the server may add defaults and status). A Secret's <c>stringData</c> is
+/// present with the same value (the server may add defaults and status, also inside list elements). A Secret's <c>stringData</c> is
 /// compared as the <c>data</c> the server turns it into.
 /// </summary>
 public static class ObjectComparison
@@ -62,6 +62,16 @@ public static class ObjectComparison
             }
 
             return result;
+        }
+
+        if (wanted is JsonArray wantedItems)
+        {
+            // Servers default fields inside list elements too (a Service port's protocol, a container's
+            // imagePullPolicy): same length, and each element holds the wanted element.
+            return actual is JsonArray actualItems && actualItems.Count == wantedItems.Count
+                && wantedItems.Select((item, i) => LeafDifferences(item, actualItems[i], path).Count == 0).All(same => same)
+                ? []
+                : [path];
         }
 
         return JsonNode.DeepEquals(wanted, actual) ? [] : [path];

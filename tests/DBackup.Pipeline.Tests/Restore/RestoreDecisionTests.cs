@@ -115,6 +115,15 @@ public sealed class RestoreDecisionTests
     }
 
     [Theory]
+    [InlineData("""{"ports":[{"port":80}]}""", """{"ports":[{"port":80,"protocol":"TCP"}]}""", true)]
+    [InlineData("""{"ports":[{"port":80}]}""", """{"ports":[{"port":81,"protocol":"TCP"}]}""", false)]
+    [InlineData("""{"ports":[{"port":80}]}""", """{"ports":[{"port":80},{"port":81}]}""", false)]
+    [InlineData("""{"args":["a","b"]}""", """{"args":["b","a"]}""", false)]
+    [InlineData("""{"a":null}""", """{}""", true)]
+    public void IsSubset_AllowsServerDefaultsInsideListElements(string wanted, string actual, bool expected) =>
+        Assert.Equal(expected, ObjectComparison.IsSubset(JsonNode.Parse(wanted), JsonNode.Parse(actual)));
+
+    [Theory]
     [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "", "namespaces")]
     [InlineData("", "namespaces", "", "serviceaccounts")]
     [InlineData("", "serviceaccounts", "", "secrets")]
