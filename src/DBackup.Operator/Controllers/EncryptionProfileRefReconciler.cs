@@ -15,7 +15,7 @@ namespace DBackup.Operator.Controllers;
 /// The Secrets are re-read every <see cref="SecretRecheck"/> rather than watched, so a created, fixed or rotated
 /// key shows within that time. A Secret watch would stream the value of every Secret in the cluster through the
 /// operator on each change; reading only the few Secrets profiles name keeps other teams' secret material out of
-/// the operator's memory, and costs one GET per profile per interval.
+/// the operator's memory, and costs one GET per profile per interval. No finalizer: nothing is left to clean up.
 /// </remarks>
 public sealed class EncryptionProfileRefReconciler(IKubernetes client, StatusWriter statusWriter, TimeProvider time, ILogger<EncryptionProfileRefReconciler> logger)
     : IReconciler<EncryptionProfileRef>
@@ -52,7 +52,4 @@ public sealed class EncryptionProfileRefReconciler(IKubernetes client, StatusWri
         }, cancellationToken).ConfigureAwait(false);
         return ReconcileResult.RequeueAfter(SecretRecheck);
     }
-
-    /// <inheritdoc />
-    public Task FinalizeAsync(EncryptionProfileRef entity, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -13,6 +13,9 @@ namespace DBackup.Operator.Controllers;
 /// <see cref="PolicyBackupRunner"/> within the operator-wide <see cref="BackupSlots"/>, records the result in
 /// status, and asks to be woken at the next occurrence.
 /// </summary>
+/// <remarks>
+/// No finalizer: backups outlive their policy, so deleting a policy never deletes what it wrote and needs no cleanup.
+/// </remarks>
 public sealed class MetaBackupPolicyReconciler(
     PolicyBackupRunner runner, PolicyBackupRunnerOptions options, StatusWriter statusWriter, BackupSlots slots, TimeProvider time, ILogger<MetaBackupPolicyReconciler> logger)
     : IReconciler<MetaBackupPolicy>
@@ -67,10 +70,6 @@ public sealed class MetaBackupPolicyReconciler(
 
         return next is { } due ? ReconcileResult.RequeueAfter(due > now ? due - now : TimeSpan.Zero) : ReconcileResult.Done;
     }
-
-    /// <inheritdoc />
-    /// <remarks>Backups outlive their policy: deleting a policy never deletes what it wrote.</remarks>
-    public Task FinalizeAsync(MetaBackupPolicy entity, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A policy that asks for more than its namespace may have is not Ready, before any run is tried.</summary>
     private (string Reason, string Message)? TenancyProblem(MetaBackupPolicy entity)

@@ -4,8 +4,9 @@ namespace DBackup.Operator.Entities;
 public static class Finalizers
 {
     /// <summary>
-    /// Keeps an object until the operator has cleaned up after it (the controller loop adds it before the
-    /// first reconcile and removes it only after the reconciler's cleanup succeeded).
+    /// Keeps an object until the operator has cleaned up after it. Only reconcilers with real cleanup use it (see
+    /// <c>IReconciler.Finalizer</c>); earlier versions put it on every object, and the controller loop now removes it
+    /// wherever it is not needed.
     /// </summary>
     public const string Cleanup = ApiGroup.Group + "/cleanup";
 }

@@ -18,9 +18,10 @@ public interface IControllerLoop
 
 /// <summary>
 /// The controller for one kind: a <see cref="ResourceInformer{T}"/> feeds keys into a <see cref="WorkQueue{TKey}"/>,
-/// and workers reconcile the latest cached object. Before the first reconcile the finalizer is added; once
-/// the object is being deleted, <see cref="IReconciler{T}.FinalizeAsync"/> runs and the finalizer is removed
-/// only after it succeeded. Failures are logged and retried with per-key backoff; every cached key is
+/// and workers reconcile the latest cached object. When the reconciler names a <see cref="IReconciler{T}.Finalizer"/>,
+/// it is added before the first reconcile; once the object is being deleted, <see cref="IReconciler{T}.FinalizeAsync"/>
+/// runs and the finalizer is removed only after it succeeded. Finalizers of <see cref="ControllerOptions.RetiredFinalizers"/>
+/// that the reconciler does not use (put there by earlier versions) are removed, so upgrades unblock deletions. Failures are logged and retried with per-key backoff; every cached key is
 /// re-enqueued each <see cref="ControllerOptions.ResyncPeriod"/>.
 /// </summary>
 /// <typeparam name="T">The custom resource type.</typeparam>
@@ -156,22 +157,35 @@ public sealed class ControllerLoop<T>(CustomResourceClient client, IReconciler<T
         }
 
         using var scope = _logger.BeginScope("Reconciling {Kind} {Namespace}/{Name}", _kind, key.Namespace, key.Name);
+        var finalizer = reconciler.Finalizer;
+        foreach (var retired in options.RetiredFinalizers.Where(f => f != finalizer && entity.HasFinalizer(f)).ToList())
+        {
+            _logger.LogInformation("Removing the finalizer {Finalizer} from {Kind} {Namespace}/{Name}: nothing needs cleaning up", retired, _kind, key.Namespace, key.Name);
+            var stored = await client.RemoveFinalizerAsync(entity, retired, cancellationToken).ConfigureAwait(false);
+            if (stored is null || stored.Metadata.DeletionTimestamp is not null && (finalizer is null || !stored.HasFinalizer(finalizer)))
+            {
+                return ReconcileResult.Done;
+            }
+
+            entity = stored;
+        }
+
         if (entity.Metadata.DeletionTimestamp is not null)
         {
-            if (!entity.HasFinalizer(options.Finalizer))
+            if (finalizer is null || !entity.HasFinalizer(finalizer))
             {
                 return ReconcileResult.Done;
             }
 
             _logger.LogInformation("Finalizing {Kind} {Namespace}/{Name}", _kind, key.Namespace, key.Name);
             await reconciler.FinalizeAsync(entity, cancellationToken).ConfigureAwait(false);
-            await client.RemoveFinalizerAsync(entity, options.Finalizer, cancellationToken).ConfigureAwait(false);
+            await client.RemoveFinalizerAsync(entity, finalizer, cancellationToken).ConfigureAwait(false);
             return ReconcileResult.Done;
         }
 
-        if (!entity.HasFinalizer(options.Finalizer))
+        if (finalizer is not null && !entity.HasFinalizer(finalizer))
         {
-            var stored = await client.AddFinalizerAsync(entity, options.Finalizer, cancellationToken).ConfigureAwait(false);
+            var stored = await client.AddFinalizerAsync(entity, finalizer, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
                 return ReconcileResult.Done;
@@ -194,8 +208,11 @@ public sealed record ControllerOptions
     /// <summary>How often every cached object is reconciled again, changed or not.</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>The finalizer the loop manages.</summary>
-    public string Finalizer { get; init; } = Finalizers.Cleanup;
+    /// <summary>
+    /// Finalizers this operator once put on every object and no longer needs: removed from objects whose reconciler
+    /// does not use them, so objects created by an earlier version can be deleted without the operator.
+    /// </summary>
+    public IReadOnlyList<string> RetiredFinalizers { get; init; } = [Finalizers.Cleanup];
 
     /// <summary>First retry delay after a failed reconcile.</summary>
     public TimeSpan BackoffBase { get; init; } = Backoff.ReconcileBase;

@@ -10,7 +10,9 @@ namespace DBackup.Operator.Runtime;
 /// <typeparam name="T">The custom resource type.</typeparam>
 /// <remarks>
 /// Reconcile must be idempotent: it runs after every spec or annotation change, after restarts, and on
-/// the periodic resync. The finalizer is already on the object when <see cref="ReconcileAsync"/> runs.
+/// the periodic resync. Finalizers are opt-in: only a reconciler with real cleanup names one in
+/// <see cref="Finalizer"/>; it is then on the object when <see cref="ReconcileAsync"/> runs. Without one, deleting
+/// an object never waits for the operator (so uninstalling the operator first cannot leave deletions hanging).
 /// Write status through <see cref="Kubernetes.StatusWriter"/>.
 /// </remarks>
 public interface IReconciler<in T>
@@ -23,10 +25,16 @@ public interface IReconciler<in T>
     Task<ReconcileResult> ReconcileAsync(T entity, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Cleans up before the object goes away. The finalizer is removed only after this returns; throw to
-    /// keep the object (it is retried with backoff).
+    /// The finalizer that keeps an object until <see cref="FinalizeAsync"/> succeeded, or null (the default) when
+    /// deleting an object needs no cleanup by the operator.
+    /// </summary>
+    string? Finalizer => null;
+
+    /// <summary>
+    /// Cleans up before the object goes away; runs only when <see cref="Finalizer"/> is set. The finalizer is
+    /// removed only after this returns; throw to keep the object (it is retried with backoff).
     /// </summary>
     /// <param name="entity">The object, with a deletion timestamp.</param>
     /// <param name="cancellationToken">Cancelled when the controller stops.</param>
-    Task FinalizeAsync(T entity, CancellationToken cancellationToken);
+    Task FinalizeAsync(T entity, CancellationToken cancellationToken) => Task.CompletedTask;
 }

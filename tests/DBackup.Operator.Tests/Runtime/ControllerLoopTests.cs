@@ -73,6 +73,54 @@ public sealed class ControllerLoopTests(OperatorClusterFixture fx) : IClassFixtu
     }
 
     [Fact]
+    public async Task RunAsync_AddsNoFinalizer_AndDeletionIsImmediate_WhenReconcilerHasNoCleanup()
+    {
+        var ns = await fx.NamespaceAsync();
+        var reconciler = new TestReconciler { Finalizer = null };
+        await Objects.CreateAsync(fx.Client, ns, Some.Profile("a"));
+        await using var running = Start(ns, reconciler);
+        await Eventually.TrueAsync(() => reconciler.Reconciles > 0, "first reconcile");
+
+        Assert.Empty((await Objects.GetAsync(fx.Client, ns, "a")).Metadata.Finalizers ?? []);
+        await Objects.DeleteAsync(fx.Client, ns, "a");
+        Assert.False(await Objects.ExistsAsync(fx.Client, ns, "a"));
+        Assert.Equal(0, reconciler.Finalizes);
+    }
+
+    [Fact]
+    public async Task RunAsync_RemovesTheRetiredFinalizer_AndKeepsOthers_WhenReconcilerHasNoCleanup()
+    {
+        var ns = await fx.NamespaceAsync();
+        var reconciler = new TestReconciler { Finalizer = null };
+        var profile = Some.Profile("a");
+        profile.Metadata.Finalizers = ["example.com/theirs", Finalizers.Cleanup];
+        await Objects.CreateAsync(fx.Client, ns, profile);
+        await using var running = Start(ns, reconciler);
+
+        await Eventually.TrueAsync(async () => !(await Objects.GetAsync(fx.Client, ns, "a")).HasFinalizer(Finalizers.Cleanup), "the retired finalizer removed");
+        Assert.Equal(["example.com/theirs"], (await Objects.GetAsync(fx.Client, ns, "a")).Metadata.Finalizers);
+        await Eventually.TrueAsync(() => reconciler.Reconciles > 0, "reconciled after the removal");
+    }
+
+    [Fact]
+    public async Task RunAsync_ReleasesAnObjectStuckOnTheRetiredFinalizer_WhenDeletedWhileNoOperatorRan()
+    {
+        var ns = await fx.NamespaceAsync();
+        var profile = Some.Profile("a");
+        profile.Metadata.Finalizers = [Finalizers.Cleanup];
+        await Objects.CreateAsync(fx.Client, ns, profile);
+        await Objects.DeleteAsync(fx.Client, ns, "a");
+        Assert.NotNull((await Objects.GetAsync(fx.Client, ns, "a")).Metadata.DeletionTimestamp);
+
+        var reconciler = new TestReconciler { Finalizer = null };
+        await using var running = Start(ns, reconciler);
+
+        await Eventually.TrueAsync(async () => !await Objects.ExistsAsync(fx.Client, ns, "a"), "the stuck object gone");
+        Assert.Equal(0, reconciler.Finalizes);
+        Assert.Equal(0, reconciler.Reconciles);
+    }
+
+    [Fact]
     public async Task RunAsync_RemovesObjectOnlyAfterFinalizeSucceeded_WhenObjectIsDeleted()
     {
         var ns = await fx.NamespaceAsync();

@@ -18,6 +18,9 @@ internal sealed class TestReconciler : IReconciler<EncryptionProfileRef>
 
     public ConcurrentQueue<EncryptionProfileRef> Reconciled { get; } = new();
 
+    /// <summary>The finalizer it asks for; the loop's cleanup tests use the operator's, null means none.</summary>
+    public string? Finalizer { get; init; } = Finalizers.Cleanup;
+
     public int Reconciles => Volatile.Read(ref _reconciles);
 
     public int Finalizes => Volatile.Read(ref _finalizes);
