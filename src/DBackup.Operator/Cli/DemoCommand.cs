@@ -5,7 +5,7 @@ namespace DBackup.Operator.Cli;
 
 /// <summary>
 /// <c>dbackup demo [--dir D] [--exit]</c>: the whole product on one machine with no cluster. The dev
-/// cluster keeps running after the story, for kubectl, until Ctrl+C (or not at all with --exit).
+/// cluster and the in-process operator keep running after the story, for kubectl, until Ctrl+C (or not at all with --exit).
 /// </summary>
 internal static class DemoCommand
 {
@@ -15,20 +15,20 @@ internal static class DemoCommand
     public static Command Create(CliContext context)
     {
         var dir = new Option<string>("--dir") { Description = "Working folder for the key, backups and kubeconfig", DefaultValueFactory = _ => "dbackup-demo", HelpName = "D" };
-        var exit = new Option<bool>("--exit") { Description = "Stop after the story instead of keeping the dev cluster running" };
+        var exit = new Option<bool>("--exit") { Description = "Stop after the story instead of keeping the dev cluster and the operator running" };
         var command = new Command("demo", "Back up and restore a demo application on the embedded dev cluster, and tell what happened") { dir, exit };
 
         CliRunner.SetRun(command, context, async (parse, ct) =>
         {
             var folder = PrepareFolder(Path.GetFullPath(parse.GetValue(dir)!));
-            await using var cluster = await new DemoStory(context.Out).RunAsync(folder, ct).ConfigureAwait(false);
+            await using var session = await new DemoStory(context.Out).RunAsync(folder, ct).ConfigureAwait(false);
             if (parse.GetValue(exit))
             {
                 return ExitCodes.Ok;
             }
 
             context.Out.WriteLine();
-            context.Out.WriteLine("The dev cluster keeps running; press Ctrl+C to stop.");
+            context.Out.WriteLine("The dev cluster and the operator keep running; press Ctrl+C to stop.");
             await context.Out.FlushAsync(ct).ConfigureAwait(false);
             try
             {
