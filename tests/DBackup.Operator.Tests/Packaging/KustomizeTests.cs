@@ -1,4 +1,5 @@
 using DBackup.Operator.Tests.Support;
+using k8s;
 
 namespace DBackup.Operator.Tests.Packaging;
 
@@ -21,6 +22,24 @@ public sealed class KustomizeTests(PackagingClusterFixture cluster)
 
         await cluster.EnsureNamespacesAsync([HelmChart.Namespace]);
         await cluster.DryRunApplyAsync(rendered.Objects.Where(o => Rendered.Kind(o) != "Namespace"));
+    }
+
+    [Fact]
+    public async Task KubectlApplyK_InstallsTheOperator()
+    {
+        string[] kubeconfig = ["--kubeconfig", cluster.Cluster.KubeconfigPath];
+
+        var applied = await PackagingTools.RunAsync(PackagingTools.Kubectl, ["apply", "-k", RepoPaths.Of("config", "default"), .. kubeconfig]);
+
+        Assert.Contains("deployment.apps/dbackup-operator", applied.EnsureSuccess().Stdout, StringComparison.Ordinal);
+        var deployment = await cluster.Cluster.Client.AppsV1.ReadNamespacedDeploymentAsync(HelmChart.Release, HelmChart.Namespace);
+        Assert.Equal(HelmChart.Release, deployment.Spec.Template.Spec.ServiceAccountName);
+        Assert.Equal($"ghcr.io/dbackup/dbackup-operator:{ProjectVersion.Value}", deployment.Spec.Template.Spec.Containers.Single().Image);
+        var binding = await cluster.Cluster.Client.RbacAuthorizationV1.ReadClusterRoleBindingAsync($"{HelmChart.Release}-restore");
+        Assert.Equal(HelmChart.Namespace, binding.Subjects.Single().NamespaceProperty);
+        // Applying again changes nothing (GitOps tools re-apply all the time).
+        var again = await PackagingTools.RunAsync(PackagingTools.Kubectl, ["apply", "-k", RepoPaths.Of("config", "default"), .. kubeconfig]);
+        Assert.DoesNotContain(" created", again.EnsureSuccess().Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
