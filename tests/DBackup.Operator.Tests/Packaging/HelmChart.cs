@@ -19,6 +19,7 @@ internal static class HelmChart
         ["restore-limited"] = ["--set-json", """rbac.restore.namespaces=["team-a","team-b"]"""],
         ["monitoring"] = ["--set", "metrics.serviceMonitor.enabled=true", "--set", "metrics.prometheusRule.enabled=true"],
         ["persistence"] = ["--set", "persistence.enabled=true", "--set", "persistence.storageClassName=fast"],
+        ["standby-replica"] = ["--set", "replicaCount=2"],
         ["admin-namespaces"] = ["--set-json", """operator.adminNamespaces=["dbackup-system","platform"]""", "--set", "operator.clusterName=prod-eu1",
             "--set", "operator.leaderElection.enabled=false", "--set", "operator.logFormat=text", "--set", "operator.maxConcurrentBackups=4"],
     };

@@ -34,6 +34,19 @@ public sealed partial class HelmValuesTests
         Assert.Empty(result.Stdout);
     }
 
+    [Theory]
+    [InlineData("operator.leaderElection.enabled=false")] // every replica would run the same backups
+    [InlineData("persistence.enabled=true")] // replicas would share one SQLite history
+    public async Task Schema_AllowsOneReplicaOnly_Without(string setting)
+    {
+        var two = await HelmChart.RunAsync(["template", HelmChart.Release, HelmChart.Folder, "--set", setting, "--set", "replicaCount=2"]);
+        var one = await HelmChart.RunAsync(["template", HelmChart.Release, HelmChart.Folder, "--set", setting, "--set", "replicaCount=1"]);
+
+        Assert.NotEqual(0, two.ExitCode);
+        Assert.Contains("'/replicaCount'", two.Stderr, StringComparison.Ordinal);
+        one.EnsureSuccess();
+    }
+
     [Fact]
     public async Task Monitoring_ServiceMonitorScrapesTheMetricsService()
     {
