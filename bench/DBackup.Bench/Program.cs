@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "pipeline" => await PipelineBench.RunAsync(args[1..]),
     "devcluster" => await DevClusterBench.RunAsync(args[1..]),
     "backup" => await BackupBench.RunAsync(args[1..]),
+    "restore" => await RestoreBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 

@@ -72,6 +72,11 @@ internal sealed class RestoreWorld : IDisposable
         return await new BackupPipeline().WriteAsync(request, objects, Destination, CancellationToken.None);
     }
 
+    /// <summary>This namespace's objects of <paramref name="resources"/>, collected as a policy run would (Secrets kept).</summary>
+    public IAsyncEnumerable<DBackup.Pipeline.Archive.BackupObject> Collect(params string[] resources) =>
+        new ObjectCollector(Api).CollectAsync(
+            [new CollectionSource { Component = "app", Resources = resources, Namespaces = [Namespace] }], true, new CollectionStats(), CancellationToken.None);
+
     /// <summary>A request for the latest backup of <c>nightly</c> with <see cref="Key"/>.</summary>
     public RestoreRequest Request(RestoreMode mode = RestoreMode.Merge, RestoreSelection? selection = null, bool dryRun = false, string policy = "nightly") => new()
     {
