@@ -15,11 +15,22 @@ namespace DBackup.Operator.Controllers;
 /// </summary>
 /// <remarks>
 /// No finalizer: backups outlive their policy, so deleting a policy never deletes what it wrote and needs no cleanup.
+/// An occurrence skipped for being later than <c>startingDeadlineSeconds</c> becomes a <c>MissSchedule</c> Warning event.
 /// </remarks>
+/// <param name="runner">Runs the backups.</param>
+/// <param name="options">Admin namespaces (tenancy).</param>
+/// <param name="statusWriter">Writes status.</param>
+/// <param name="slots">Operator-wide concurrency limit.</param>
+/// <param name="time">Clock.</param>
+/// <param name="logger">Log.</param>
+/// <param name="events">Event recorder for <c>MissSchedule</c>; null records none (runs record their own through the runner).</param>
 public sealed class MetaBackupPolicyReconciler(
-    PolicyBackupRunner runner, PolicyBackupRunnerOptions options, StatusWriter statusWriter, BackupSlots slots, TimeProvider time, ILogger<MetaBackupPolicyReconciler> logger)
+    PolicyBackupRunner runner, PolicyBackupRunnerOptions options, StatusWriter statusWriter, BackupSlots slots, TimeProvider time, ILogger<MetaBackupPolicyReconciler> logger,
+    EventRecorder? events = null)
     : IReconciler<MetaBackupPolicy>
 {
+    private readonly MissedScheduleReporter _missed = new(events, logger);
+
     /// <inheritdoc />
     public async Task<ReconcileResult> ReconcileAsync(MetaBackupPolicy entity, CancellationToken cancellationToken)
     {
@@ -38,6 +49,11 @@ public sealed class MetaBackupPolicyReconciler(
 
         var schedule = PolicySchedule.For(entity.Spec);
         var decision = schedule.Decide(entity, now);
+        if (decision.MissedTime is { } missed)
+        {
+            await _missed.ReportAsync(entity, missed, decision.NextScheduleTime, cancellationToken).ConfigureAwait(false);
+        }
+
         PolicyRunResult? result = null;
         if (decision.ShouldRun)
         {

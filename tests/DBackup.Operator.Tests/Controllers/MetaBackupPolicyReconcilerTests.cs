@@ -3,6 +3,7 @@ using DBackup.Operator.Controllers;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
 using DBackup.Operator.Runtime;
+using DBackup.Operator.Scheduling;
 using DBackup.Operator.Tests.Backups;
 using DBackup.Operator.Tests.Support;
 using k8s;
@@ -173,6 +174,40 @@ public sealed class MetaBackupPolicyReconcilerTests(OperatorClusterFixture clust
     {
         var day = after.Date.AddHours(3);
         return DateTime.SpecifyKind(day > after ? day : day.AddDays(1), DateTimeKind.Utc);
+    }
+
+    [Fact]
+    public async Task Reconcile_RecordsOneMissScheduleWarning_WhenTheOccurrenceIsBeyondTheStartingDeadline()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        await world.ConfigMapAsync("app");
+        var policy = await world.PolicyAsync(s =>
+        {
+            s.Schedule = "0 3 * * *";
+            s.StartingDeadlineSeconds = 60;
+        });
+        var due = NextThreeOClock(policy.Metadata.CreationTimestamp!.Value);
+        world.Time.SetUtcNow(due.AddHours(2));
+        var writer = new StatusWriter(new CustomResourceClient(world.Client), NullLogger<StatusWriter>.Instance);
+        var reconciler = new MetaBackupPolicyReconciler(world.Runner, new PolicyBackupRunnerOptions { AdminNamespaces = ["dbackup-system"] }, writer, new BackupSlots(), world.Time,
+            NullLogger<MetaBackupPolicyReconciler>.Instance, new EventRecorder(world.Client, NullLogger<EventRecorder>.Instance, world.Time));
+
+        await reconciler.ReconcileAsync(policy, CancellationToken.None);
+        await reconciler.ReconcileAsync(await GetAsync(world, policy), CancellationToken.None);
+
+        var missed = Assert.Single(await world.EventsAsync(policy), e => e.Reason == MissedScheduleReporter.Reason);
+        Assert.Equal("Warning", missed.Type);
+        Assert.Contains(due.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture), missed.Message, StringComparison.Ordinal);
+        Assert.Contains("startingDeadlineSeconds", missed.Message, StringComparison.Ordinal);
+        Assert.Null((await GetAsync(world, policy)).Status.RecentRuns);
+        Assert.Empty(world.Files(world.Backups));
+
+        // The next occurrence, within the deadline, runs and is not reported as missed.
+        world.Time.SetUtcNow(due.AddDays(1).AddSeconds(5));
+        await reconciler.ReconcileAsync(await GetAsync(world, policy), CancellationToken.None);
+        Assert.Single(await world.EventsAsync(policy), e => e.Reason == MissedScheduleReporter.Reason);
+        Assert.Single((await GetAsync(world, policy)).Status.RecentRuns!);
+        Assert.Equal(due.AddDays(1), (await GetAsync(world, policy)).Status.LastScheduleTime);
     }
 
     private static Task<ReconcileResult> ReconcileAsync(RunnerWorld world, MetaBackupPolicy policy)
