@@ -109,7 +109,7 @@ public sealed partial class MetaBackupRestoreReconciler
     {
         var items = result.Items.Select(i => new RestoreItem
         {
-            Resource = i.Resource, Namespace = i.Namespace, Name = i.Name, Action = ActionName(i.Action), Reason = i.Reason,
+            Resource = i.Resource, Namespace = i.Namespace, Name = i.Name, Action = i.Action.Word(), Reason = i.Reason,
         }).ToList();
         var c = result.Counts;
         var summary = new RestoreSummary { Created = c.Created, Updated = c.Updated, Unchanged = c.Unchanged, Skipped = c.Skipped, Failed = c.Failed };
@@ -165,15 +165,6 @@ public sealed partial class MetaBackupRestoreReconciler
 
         return text;
     }
-
-    private static string ActionName(RestoreAction action) => action switch
-    {
-        RestoreAction.Create => "create",
-        RestoreAction.Update => "update",
-        RestoreAction.Unchanged => "unchanged",
-        RestoreAction.Skip => "skip",
-        _ => "fail",
-    };
 
     private static string FailureReason(string? kind) => kind switch
     {
