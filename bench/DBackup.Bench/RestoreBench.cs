@@ -165,7 +165,8 @@ internal static class RestoreBench
 
     private static async Task CreateNamespaceAsync(HttpClient http, string ns)
     {
-        using var content = new StringContent($$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{ns}}"}}""", Encoding.UTF8, "application/json");
+        var body = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = ns } };
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await http.PostAsync("api/v1/namespaces", content);
         response.EnsureSuccessStatusCode();
     }
