@@ -16,13 +16,13 @@ internal sealed class DemoOperator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly StreamWriter _log;
-    private readonly TextWriter _console;
+    private readonly TextWriter _redirect;
 
-    private DemoOperator(WebApplication app, StreamWriter log, TextWriter console, string logPath)
+    private DemoOperator(WebApplication app, StreamWriter log, TextWriter redirect, string logPath)
     {
         _app = app;
         _log = log;
-        _console = console;
+        _redirect = redirect;
         LogPath = logPath;
     }
 
@@ -37,8 +37,7 @@ internal sealed class DemoOperator : IAsyncDisposable
     {
         var logPath = Path.Combine(folder, "operator.log");
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
-        var console = Console.Out;
-        Console.SetOut(TextWriter.Synchronized(log));
+        var redirect = ConsoleRedirect.Push(log);
         try
         {
             var app = await OperatorHost.BuildAsync(new OperatorSettings
@@ -52,11 +51,11 @@ internal sealed class DemoOperator : IAsyncDisposable
                 ClusterName = clusterName,
             }, ct).ConfigureAwait(false);
             await app.StartAsync(ct).ConfigureAwait(false);
-            return new DemoOperator(app, log, console, logPath);
+            return new DemoOperator(app, log, redirect, logPath);
         }
         catch
         {
-            Console.SetOut(console);
+            ConsoleRedirect.Pop(redirect);
             await log.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -73,7 +72,7 @@ internal sealed class DemoOperator : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
-            Console.SetOut(_console);
+            ConsoleRedirect.Pop(_redirect);
             await _log.DisposeAsync().ConfigureAwait(false);
         }
     }

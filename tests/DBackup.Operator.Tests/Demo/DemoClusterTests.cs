@@ -9,6 +9,7 @@ namespace DBackup.Operator.Tests.Demo;
 /// What the demo leaves running is what its story says: the operator did the work through custom resources,
 /// the second namespace holds the application with its real Secret values, and the samples sit there suspended.
 /// </summary>
+[Collection(DemoCollection.Name)]
 public sealed class DemoClusterTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("dbackup-demo-cluster-").FullName;

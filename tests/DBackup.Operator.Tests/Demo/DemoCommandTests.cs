@@ -7,6 +7,7 @@ using DBackup.Pipeline.Encryption;
 namespace DBackup.Operator.Tests.Demo;
 
 /// <summary>The README's main job, end to end: <c>dbackup demo --exit</c> tells its whole story and leaves a backup that verifies.</summary>
+[Collection(DemoCollection.Name)]
 public sealed partial class DemoCommandTests : IDisposable
 {
     private static readonly string[] SecretValues = ["s3cr3t-demo-password", "demo-payment-token-42"];
