@@ -75,6 +75,56 @@ public sealed class MetaBackupRestoreOneShotTests(OperatorClusterFixture cluster
     }
 
     [Fact]
+    public async Task Reconcile_WritesTheKeptResult_WhenTheFinalStatusWriteFailed_InsteadOfRunningAgain()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; });
+        var reconciler = world.Reconciler();
+
+        using (cluster.Cluster.Faults.Add(new DevCluster.Faults.FaultRule { Method = "PUT", PathPattern = $"/api/v1/namespaces/{world.Namespace}/configmaps/*", Latency = TimeSpan.FromSeconds(1) }))
+        {
+            var running = reconciler.ReconcileAsync(await world.GetRestoreAsync(), CancellationToken.None);
+            await Eventually.TrueAsync(
+                async () => Conditions.Find((await world.GetRestoreAsync()).Status?.Conditions, ConditionTypes.Running)?.Reason == RestoreReasons.Applying,
+                "the restore to start applying", TimeSpan.FromSeconds(30));
+            using var statusDown = cluster.Cluster.Faults.Add(new DevCluster.Faults.FaultRule
+            {
+                Method = "PUT", PathPattern = $"/apis/{ApiGroup.Group}/{ApiGroup.Version}/namespaces/{world.Namespace}/{ApiGroup.MetaBackupRestorePlural}/restore/status", StatusCode = 500,
+            });
+            await Assert.ThrowsAnyAsync<Exception>(() => running);
+        }
+
+        Assert.Equal(RestorePhase.Running, (await world.GetRestoreAsync()).Status!.Phase);
+        var restore = await world.ReconcileAsync(reconciler: reconciler);
+
+        Assert.Equal(RestorePhase.Succeeded, restore.Status!.Phase);
+        Assert.Equal("blue", await world.ColorAsync());
+        Assert.Single(await world.Backups.History.RecentRestoresAsync(world.Namespace, 10));
+        Assert.Single(await world.EventsAsync(restore), e => e.Reason == "RestoreSucceeded");
+    }
+
+    [Fact]
+    public async Task Reconcile_StaysPending_WhileEveryRunSlotIsTaken()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.CreateRestoreAsync(s => s.PolicyRef = new LocalObjectReference { Name = "nightly" });
+        using var slots = new Operator.Controllers.BackupSlots(1);
+        var held = await slots.AcquireAsync(CancellationToken.None);
+
+        var running = world.Reconciler(slots).ReconcileAsync(await world.GetRestoreAsync(), CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await world.GetRestoreAsync()).Status?.Phase == RestorePhase.Pending, "the restore to wait for a slot");
+        var waiting = Conditions.Find((await world.GetRestoreAsync()).Status!.Conditions, ConditionTypes.Running)!;
+        Assert.Equal((Conditions.False, RestoreReasons.Waiting), (waiting.Status, waiting.Reason));
+        held.Dispose();
+        await running;
+
+        Assert.Equal(RestorePhase.Succeeded, (await world.GetRestoreAsync()).Status!.Phase);
+    }
+
+    [Fact]
     public async Task Reconcile_StartsOver_WhenInterruptedBeforeAnyWrite()
     {
         await using var world = await RestoreWorld.CreateAsync(cluster);

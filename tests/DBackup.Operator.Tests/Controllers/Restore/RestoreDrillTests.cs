@@ -146,6 +146,23 @@ public sealed class RestoreDrillTests(OperatorClusterFixture cluster) : IClassFi
         Assert.Null(stored.Status.ObservedGeneration);
     }
 
+    [Fact]
+    public async Task Drill_ReportsAnInvalidVerifySchedule_AsVerifiedFalse_WithoutRunning()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        var policy = await VerifyAsync(world, "61 * * * *", verifyNow: "x");
+
+        var result = await Drill(world).ReconcileAsync(policy, CancellationToken.None);
+
+        var stored = await GetAsync(world);
+        var condition = Conditions.Find(stored.Status.Conditions, ConditionTypes.Verified)!;
+        Assert.Equal((Conditions.False, Operator.Scheduling.ScheduleException.InvalidSchedule), (condition.Status, condition.Reason));
+        Assert.Contains("spec.verify", condition.Message, StringComparison.Ordinal);
+        Assert.Null(stored.Status.LastVerification);
+        Assert.Null(result.Delay);
+    }
+
     private static RestoreDrillReconciler Drill(RestoreWorld world) => new(
         new RestoreDrillRunner(world.Client, new PolicyBackupRunnerOptions(), world.Backups.Time, world.Logs.For<RestoreDrillRunner>(), world.Logs.For<RestoreEngine>()),
         StatusWriter(world), new BackupSlots(), new EventRecorder(world.Client, world.Logs.For<EventRecorder>()), world.Backups.Time, world.Logs.For<RestoreDrillReconciler>());

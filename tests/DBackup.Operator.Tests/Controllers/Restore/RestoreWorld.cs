@@ -33,11 +33,14 @@ internal sealed class RestoreWorld : IAsyncDisposable
     public static async Task<RestoreWorld> CreateAsync(OperatorClusterFixture cluster) => new(await RunnerWorld.CreateAsync(cluster));
 
     /// <summary>A fresh reconciler, as a (re)started operator would have; <paramref name="admin"/> are the admin namespaces.</summary>
-    public MetaBackupRestoreReconciler Reconciler(params string[] admin) => new(
+    public MetaBackupRestoreReconciler Reconciler(params string[] admin) => Reconciler(new BackupSlots(), admin);
+
+    /// <summary>A fresh reconciler taking run slots from <paramref name="slots"/>.</summary>
+    public MetaBackupRestoreReconciler Reconciler(BackupSlots slots, params string[] admin) => new(
         Client,
         new PolicyBackupRunnerOptions { AdminNamespaces = admin, TempDirectory = Backups.TempDirectory, ClusterName = "test-cluster" },
         new StatusWriter(new CustomResourceClient(Client), Logs.For<StatusWriter>()),
-        new BackupSlots(),
+        slots,
         Backups.History,
         new EventRecorder(Client, Logs.For<EventRecorder>()),
         TimeProvider.System,

@@ -1,0 +1,68 @@
+using DBackup.Operator.Controllers;
+using DBackup.Operator.Entities;
+using k8s.Models;
+
+namespace DBackup.Operator.Tests.Controllers.Restore;
+
+/// <summary>The operator's copy of the CRD's CEL rules and the spec-level tenancy rule (DevCluster evaluates no CEL).</summary>
+public sealed class RestoreSpecCheckTests
+{
+    [Theory]
+    // Valid.
+    [InlineData("policyRef", null, null, null, null, "team-a", null)]
+    [InlineData("destination", "/backups", "main", "nightly", null, "team-a", null)]
+    [InlineData("destination", "/backups", null, null, "nightly-20260101T030000Z", "team-a", null)]
+    [InlineData("policyRef", null, null, null, "team-a", "team-a", null)]
+    [InlineData("policyRef", null, null, null, "elsewhere", "dbackup-system", null)]
+    // Source.
+    [InlineData("both", "/backups", null, null, null, "team-a", "InvalidSpec: set exactly one of spec.policyRef")]
+    [InlineData("neither", null, null, null, null, "team-a", "InvalidSpec: set exactly one of spec.policyRef")]
+    [InlineData("policyRef+profile", null, "main", null, null, "team-a", "InvalidSpec: spec.encryptionProfileRef and spec.policy go with spec.destination")]
+    [InlineData("destination", "relative/path", "main", "nightly", null, "team-a", "InvalidSpec: spec.destination.filesystem.path 'relative/path' must be an absolute path")]
+    [InlineData("destination", "/backups", "main", null, null, "team-a", "InvalidSpec: spec.policy (the policy folder in the destination) is required")]
+    [InlineData("destination", "/backups", "main", "Not_A_Name", null, "team-a", "InvalidSpec: spec.policy:")]
+    // Mapping and tenancy.
+    [InlineData("policyRef", null, null, null, "Bad_Name", "team-a", "InvalidSpec: spec.namespaceMapping:")]
+    [InlineData("policyRef", null, null, null, "team-b", "team-a", "TenancyRefused: spec.namespaceMapping writes into other namespaces (prod → team-b)")]
+    public void FirstProblem_MatchesTheCrdRules(string source, string? path, string? profile, string? folder, string? mapTo, string ns, string? expected)
+    {
+        var restore = new MetaBackupRestore { Metadata = new V1ObjectMeta { Name = "r", NamespaceProperty = ns } };
+        var spec = restore.Spec;
+        if (source.StartsWith("policyRef", StringComparison.Ordinal) || source == "both")
+        {
+            spec.PolicyRef = new LocalObjectReference { Name = "nightly" };
+        }
+
+        if (source is "destination" or "both")
+        {
+            spec.Destination = new DestinationSpec { Filesystem = new FilesystemDestinationSpec { Path = path! } };
+        }
+
+        if (source == "policyRef+profile" || (source == "destination" && profile is not null))
+        {
+            spec.EncryptionProfileRef = new LocalObjectReference { Name = profile! };
+        }
+
+        spec.Policy = folder;
+        if (source == "destination" && mapTo is not null)
+        {
+            spec.Backup = mapTo;
+        }
+        else if (mapTo is not null)
+        {
+            spec.NamespaceMapping = new Dictionary<string, string> { ["prod"] = mapTo };
+        }
+
+        var problem = RestoreSpecCheck.FirstProblem(restore, ["dbackup-system"]);
+
+        if (expected is null)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.NotNull(problem);
+            Assert.StartsWith(expected, $"{problem.Value.Reason}: {problem.Value.Message}", StringComparison.Ordinal);
+        }
+    }
+}
