@@ -51,18 +51,18 @@ internal sealed class RestoreWorld : IAsyncDisposable
     /// ConfigMaps <c>app</c> (color blue) and <c>other</c>, Secret <c>db</c> holding <see cref="Canary"/>, an encrypted
     /// policy <c>nightly</c> over ConfigMaps and Secrets, and one backup of them; returns the profile's key.
     /// </summary>
-    public async Task<EncryptionKey> BackedUpAsync(string policy = "nightly")
+    public async Task<EncryptionKey> BackedUpAsync(string policy = "nightly", Action<MetaBackupPolicySpec>? change = null)
     {
         await Backups.ConfigMapAsync("app", "blue");
         await Backups.ConfigMapAsync("other", "green");
         await Backups.SecretAsync("db", "password", Canary);
         var key = await Backups.ProfileAsync();
-        await BackupAsync(policy, create: true);
+        await BackupAsync(policy, create: true, change);
         return key;
     }
 
     /// <summary>Runs one more backup of <paramref name="policy"/> (creating it first when asked), a minute after the last.</summary>
-    public async Task<string> BackupAsync(string policy = "nightly", bool create = false)
+    public async Task<string> BackupAsync(string policy = "nightly", bool create = false, Action<MetaBackupPolicySpec>? change = null)
     {
         var entity = create
             ? await Backups.PolicyAsync(s =>
@@ -70,6 +70,7 @@ internal sealed class RestoreWorld : IAsyncDisposable
                 s.IncludeSecrets = true;
                 s.EncryptionProfileRef = new LocalObjectReference { Name = "main" };
                 s.Sources = [new Entities.BackupSource { Name = "app", Kubernetes = new KubernetesSource { Resources = ["configmaps", "secrets"] } }];
+                change?.Invoke(s);
             }, policy)
             : await Client.CustomObjects.GetNamespacedCustomObjectAsync<MetaBackupPolicy>(ApiGroup.Group, ApiGroup.Version, Namespace, ApiGroup.MetaBackupPolicyPlural, policy);
         Backups.Time.Advance(TimeSpan.FromMinutes(1));
