@@ -29,7 +29,9 @@ public sealed partial class MetaBackupRestoreReconciler
                 $"{(dryRun ? "Dry run" : "Restore")} of backup {backup.Name} from {source.Destination.Location} started (mode {spec.Mode ?? RestoreMode.Merge})").ConfigureAwait(false);
 
             // Before the engine may write, status must say so: an operator that dies from here on leaves a restore
-            // that must not be re-run blindly (see MarkInterruptedAsync).
+            // that must not be re-run blindly (see MarkInterruptedAsync). The engine verifies and plans before its
+            // first write but offers no hook there, so this is conservative: a stop during its verification is also
+            // reported as "may have written", and the safety backup's name reaches status only with the result.
             entity = await SetRunningAsync(entity, dryRun ? RestoreReasons.Verifying : RestoreReasons.Applying,
                 dryRun ? $"planning backup {backup.Name} against the cluster (dry run: nothing is written)" : $"restoring backup {backup.Name}: objects may change from now on",
                 backup.Name, cancellationToken).ConfigureAwait(false);
