@@ -13,7 +13,9 @@ namespace DBackup.Operator.Cli;
 /// <summary>
 /// <c>dbackup backup --policy F.yaml</c>: one backup from a MetaBackupPolicy manifest, run by the same
 /// <see cref="PolicyBackupRunner"/> the operator uses, with the caller's kubeconfig. The caller's RBAC, not the
-/// operator's tenancy rule, limits what is read, so the policy counts as one in an admin namespace.
+/// operator's tenancy rule, limits what is read, so the policy counts as one in an admin namespace. The run gets a row in
+/// the execution history (<c>--data-dir</c>) and, when the policy exists in the cluster, Events on it
+/// (<see cref="BackupCommandReporting"/>).
 /// </summary>
 internal static class BackupCommand
 {
@@ -26,9 +28,11 @@ internal static class BackupCommand
         var dest = new Option<string?>("--dest") { Description = "Write here instead of the policy's destination: folder or s3://bucket/prefix", HelpName = "DEST" };
         var keys = KeyOptions.Create(description: "Encrypt with this key file instead of the policy's EncryptionProfileRef (default: DBACKUP_KEY)");
         var includeSecrets = new Option<bool>("--include-secrets") { Description = "Keep Secret values (refused without a key); default: the policy's includeSecrets" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder of the execution history (history.db); default: $XDG_STATE_HOME/dbackup or ~/.local/state/dbackup", HelpName = "D" };
+        var noEvents = new Option<bool>("--no-events") { Description = "Record no Kubernetes Events, even when the policy exists in the cluster" };
         var command = new Command("backup", "Take one backup as a MetaBackupPolicy manifest describes, from the cluster of a kubeconfig")
         {
-            policyFile, kubeconfig, dest, keys, includeSecrets,
+            policyFile, kubeconfig, dest, keys, includeSecrets, dataDir, noEvents,
         };
         Locations.AddS3Options(command);
 
@@ -53,7 +57,9 @@ internal static class BackupCommand
             try
             {
                 using var client = new k8s.Kubernetes(config);
-                var runner = new PolicyBackupRunner(client, new PolicyBackupRunnerOptions(), null, null, TimeProvider.System, NullLogger<PolicyBackupRunner>.Instance);
+                var history = await BackupCommandReporting.OpenHistoryAsync(context, parse.GetValue(dataDir), ct).ConfigureAwait(false);
+                (EventRecorder? events, string eventsNote) = parse.GetValue(noEvents) ? (null, "none (--no-events)") : await BackupCommandReporting.EventsForAsync(client, policy, ct).ConfigureAwait(false);
+                var runner = new PolicyBackupRunner(client, new PolicyBackupRunnerOptions(), history, events, TimeProvider.System, NullLogger<PolicyBackupRunner>.Instance);
                 var result = await runner.RunAsync(policy, new PolicyRunOptions
                 {
                     Trigger = BackupTriggers.Cli,
@@ -67,6 +73,8 @@ internal static class BackupCommand
                 }
 
                 Print(context, policy, result);
+                context.Out.WriteLine($"  history:    {(history is null ? "none" : $"{history.DatabasePath}{(result.HistoryId is { } id ? $" (run {id})" : string.Empty)}")}");
+                context.Out.WriteLine($"  events:     {eventsNote}");
                 return ExitCodes.Ok;
             }
             finally

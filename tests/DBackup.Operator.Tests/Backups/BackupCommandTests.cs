@@ -121,6 +121,58 @@ public sealed class BackupCommandTests(OperatorClusterFixture cluster) : IClassF
         Assert.Empty(await BackupCatalog.ListAsync(new FilesystemDestination(_cli.PathOf("out")), "nightly", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Backup_RecordsAHistoryRowAndEventsOnTheLivePolicy_WhenThePolicyExistsInTheCluster()
+    {
+        var ns = await ApplicationAsync();
+        var policyFile = WritePolicy(ns, "/nonexistent/ignored-because-of-dest");
+        var live = Some.Policy(name: "nightly", @namespace: ns);
+        live = await cluster.Client.CustomObjects.CreateNamespacedCustomObjectAsync<DBackup.Operator.Entities.MetaBackupPolicy>(
+            live, DBackup.Operator.Entities.ApiGroup.Group, DBackup.Operator.Entities.ApiGroup.Version, ns, DBackup.Operator.Entities.ApiGroup.MetaBackupPolicyPlural);
+        var data = _cli.PathOf("data");
+
+        var run = await _cli.RunOkAsync("backup", "--policy", policyFile, "--kubeconfig", cluster.Cluster.KubeconfigPath, "--dest", _cli.PathOf("backups"), "--data-dir", data);
+
+        var history = await DBackup.Pipeline.History.ExecutionHistory.OpenAsync(DBackup.Pipeline.History.ExecutionHistory.DefaultPath(data));
+        var row = Assert.Single(await history.RecentBackupsAsync("nightly", 10, ns));
+        Assert.Equal(DBackup.Pipeline.History.ExecutionStatus.Succeeded, row.Status);
+        Assert.Equal("cli", row.TriggeredBy);
+        Assert.Contains($"(run {row.Id})", run.Out, StringComparison.Ordinal);
+        var events = (await cluster.Client.CoreV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.InvolvedObject.Uid == live.Metadata.Uid).ToList();
+        Assert.Equal(["BackupStarted", "BackupSucceeded"], events.Select(e => e.Reason).Order(StringComparer.Ordinal));
+        Assert.All(events, e => Assert.Equal("dbackup-cli", e.ReportingInstance));
+        Assert.Contains($"events:     recorded on MetaBackupPolicy {ns}/nightly", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_RecordsNoEventsAndUsesTheDefaultHistoryFolder_WhenThePolicyIsOnlyAFile()
+    {
+        var ns = await ApplicationAsync();
+        _cli.Environment["XDG_STATE_HOME"] = _cli.PathOf("state");
+
+        var run = await _cli.RunOkAsync("backup", "--policy", WritePolicy(ns, "/nonexistent/x"), "--kubeconfig", cluster.Cluster.KubeconfigPath, "--dest", _cli.PathOf("backups"));
+
+        var path = Path.Combine(_cli.PathOf("state"), "dbackup", "history.db");
+        var history = await DBackup.Pipeline.History.ExecutionHistory.OpenAsync(path);
+        Assert.Single(await history.RecentBackupsAsync("nightly", 10, ns));
+        Assert.DoesNotContain((await cluster.Client.CoreV1.ListNamespacedEventAsync(ns)).Items, e => e.InvolvedObject.Name == "nightly");
+        Assert.Contains($"events:     none (no MetaBackupPolicy {ns}/nightly in the cluster)", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"history:    {path}", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_FailsBeforeReadingAnything_WhenTheGivenDataDirCannotHoldTheHistory()
+    {
+        var ns = await ApplicationAsync();
+        var notAFolder = _cli.Write("file-not-folder", "x");
+
+        var run = await _cli.RunAsync("backup", "--policy", WritePolicy(ns, "/nonexistent/x"), "--kubeconfig", cluster.Cluster.KubeconfigPath, "--dest", _cli.PathOf("backups"), "--data-dir", notAFolder);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cannot use the execution history", run.Err, StringComparison.Ordinal);
+        Assert.Empty(await BackupCatalog.ListAsync(new FilesystemDestination(_cli.PathOf("backups")), "nightly", CancellationToken.None));
+    }
+
     private async Task<string> ApplicationAsync()
     {
         var ns = await cluster.NamespaceAsync();
