@@ -106,15 +106,23 @@ public sealed class RestoreSource : IDisposable
             throw new RestoreSourceException(RestoreReasons.BackupNotFound, $"backup {backup.Name} is not restorable: {backup.Problem ?? backup.State.ToString()}");
         }
 
-        var reader = await BackupReader.FromDestinationAsync(Destination, backup.PayloadKey, Keys, cancellationToken: cancellationToken).ConfigureAwait(false);
         EncryptionInfo encryption;
         try
         {
+            var reader = await BackupReader.FromDestinationAsync(Destination, backup.PayloadKey, Keys, cancellationToken: cancellationToken).ConfigureAwait(false);
             encryption = await reader.ReadEncryptionAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidBackupException e)
         {
             throw new RestoreSourceException(RestoreReasons.VerificationFailed, $"backup {backup.Name}: {e.Message}");
+        }
+        catch (BackupNotFoundException e)
+        {
+            throw new RestoreSourceException(RestoreReasons.BackupNotFound, $"backup {backup.Name}: {e.Message}");
+        }
+        catch (BackupStorageException e)
+        {
+            throw new RestoreSourceException(RestoreReasons.SourceUnavailable, $"cannot read backup {backup.Name} from {Destination.Location}: {e.Message}");
         }
 
         if (encryption.Enabled && (encryption.KeyId is not { } keyId || !Keys.TryGet(keyId, out _)))

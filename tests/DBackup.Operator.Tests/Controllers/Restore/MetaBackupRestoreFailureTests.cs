@@ -43,6 +43,19 @@ public sealed class MetaBackupRestoreFailureTests(OperatorClusterFixture cluster
     }
 
     [Fact]
+    public async Task Reconcile_FailsWithBackupNotFound_WhenTheOnlyBackupLostItsPayload()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        File.Delete(Directory.GetFiles(world.Backups.Backups, "*.enc", SearchOption.AllDirectories).Single());
+        await world.CreateRestoreAsync(s => s.PolicyRef = new LocalObjectReference { Name = "nightly" });
+
+        var (_, message) = FailedCondition(await world.ReconcileAsync(), RestoreReasons.BackupNotFound);
+
+        Assert.Contains("No restorable backup", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reconcile_FailsWithKeyMissing_AndChangesNothing_WhenTheProfileLostTheKey()
     {
         await using var world = await RestoreWorld.CreateAsync(cluster);
