@@ -11,7 +11,9 @@ COPY src/DBackup.Operator/DBackup.Operator.csproj src/DBackup.Operator/
 RUN dotnet restore src/DBackup.Operator/DBackup.Operator.csproj
 COPY config/crd/ config/crd/
 COPY src/ src/
-RUN dotnet publish src/DBackup.Operator/DBackup.Operator.csproj --no-restore -c Release -o /app
+# ReadyToRun (set in the csproj) compiles for the SDK's RID, which is the image's platform: no -r, so an arm64
+# build (docker buildx --platform linux/arm64) gets arm64 code. Framework-dependent: the runtime image has ASP.NET Core.
+RUN dotnet publish src/DBackup.Operator/DBackup.Operator.csproj --no-restore -c Release --self-contained false -o /app
 
 # Runtime stage: the ASP.NET Core runtime, as the non-root user "app" (uid 1654) the image provides.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -42,6 +42,12 @@ public sealed partial class DockerfileTests
 
             var help = (await PackagingTools.RunAsync(dbackup, ["operator", "--help"])).EnsureSuccess();
             Assert.Contains("--leader-elect", help.Stdout, StringComparison.Ordinal);
+
+            // Framework-dependent on exactly what the runtime image (aspnet) provides.
+            var runtime = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "dbackup.runtimeconfig.json")))!;
+            Assert.Equal(["Microsoft.NETCore.App", "Microsoft.AspNetCore.App"],
+                runtime["runtimeOptions"]!["frameworks"]!.AsArray().Select(f => (string)f!["name"]!));
+            Assert.False(File.Exists(Path.Combine(output, "libcoreclr.so")), "the publish is self-contained; the runtime image already has .NET");
         }
         finally
         {
