@@ -24,7 +24,8 @@ internal static class BackupBench
         var secrets = 2_000;
         var reps = PipelineBench.Repetitions;
         var output = Path.Combine("bench", "results", "backup.md");
-        var dll = Path.GetFullPath(Path.Combine("src", "DBackup.Operator", "bin", "Release", "net10.0", "dbackup.dll"));
+        string? dllOverride = null;
+        var buildOutput = args.Contains("--build-output");
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -33,14 +34,8 @@ internal static class BackupBench
                 case "--secrets": secrets = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--reps": reps = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--out": output = args[i + 1]; break;
-                case "--dbackup": dll = Path.GetFullPath(args[i + 1]); break;
+                case "--dbackup": dllOverride = Path.GetFullPath(args[i + 1]); break;
             }
-        }
-
-        if (!File.Exists(dll))
-        {
-            Console.Error.WriteLine($"{dll} not found; build it first: dotnet build src/DBackup.Operator -c Release");
-            return 2;
         }
 
         var loadBefore = PipelineReport.LoadAverage();
@@ -49,18 +44,26 @@ internal static class BackupBench
         using var children = new BackupBenchProcesses();
         try
         {
+            var binaries = await BackupBenchPublish.PrepareAsync(children, work, buildOutput);
+            var dll = dllOverride ?? binaries.Dbackup;
+            if (!File.Exists(dll))
+            {
+                Console.Error.WriteLine($"{dll} not found; build it first: dotnet build src/DBackup.Operator -c Release");
+                return 2;
+            }
+
             var kubeconfig = Path.Combine(work, "kubeconfig");
             await StartDevClusterAsync(children, dll, kubeconfig);
             using var http = BackupBenchList.Client(kubeconfig);
             var namespaces = await BackupBenchSeeder.CreateNamespacesAsync(http);
-            var run = new Setup(children, dll, work, kubeconfig, Path.Combine(work, "key"), namespaces);
+            var run = new Setup(children, dll, binaries.Bench, work, kubeconfig, Path.Combine(work, "key"), namespaces);
             await children.RunTimedAsync("dotnet", [dll, "keygen", "--out", run.Key], TimeSpan.FromMinutes(1));
 
             // Fixed cost of one `dbackup backup` process (runtime start, JIT, discovery) on a namespace holding one ConfigMap.
             var startup = new List<ProcessRun>();
             for (var rep = 0; rep < reps; rep++)
             {
-                startup.Add((await BackupAsync(run, Policy(run, "startup", ["default"], gzip: true))).Run);
+                startup.Add((await BackupAsync(run, Policy(run, "startup", ["default"], Compression.Default))).Run);
             }
 
             var points = new List<BackupPoint>();
@@ -81,7 +84,7 @@ internal static class BackupBench
             }
 
             var idle = await IdleOperatorAsync(run);
-            var report = BackupBenchReport.Render(Measured.Of(startup), points, idle, reps, loadBefore, PipelineReport.LoadAverage(), clock.Elapsed);
+            var report = BackupBenchReport.Render(Measured.Of(startup), points, idle, reps, loadBefore, PipelineReport.LoadAverage(), clock.Elapsed, dllOverride ?? binaries.How);
             Console.WriteLine(report);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
             await File.WriteAllTextAsync(output, report);
@@ -97,12 +100,13 @@ internal static class BackupBench
 
     private static async Task<BackupPoint> MeasurePointAsync(Setup run, HttpClient http, int count, int secrets, TimeSpan seed, int reps)
     {
-        var gzip = Policy(run, $"gzip-{count}", run.Namespaces, gzip: true);
-        var plain = Policy(run, $"plain-{count}", run.Namespaces, gzip: false);
-        var benchDll = typeof(BackupBench).Assembly.Location;
+        var gzip = Policy(run, $"gzip-{count}", run.Namespaces, Compression.Default);
+        var optimal = Policy(run, $"optimal-{count}", run.Namespaces, Compression.Optimal);
+        var plain = Policy(run, $"plain-{count}", run.Namespaces, Compression.None);
+        var benchDll = run.BenchDll;
         var pipeOut = Path.Combine(run.Work, "kubectl.json.gz.enc");
         var pipe = $"set -o pipefail; kubectl --kubeconfig '{run.Kubeconfig}' get configmaps,secrets -A -o json | gzip | openssl enc -aes-256-ctr -pass pass:x -pbkdf2 > '{pipeOut}'";
-        List<ProcessRun> backups = [], plains = [], bares = [], pipes = [];
+        List<ProcessRun> backups = [], optimals = [], plains = [], bares = [], pipes = [];
         List<TimeSpan> works = [], warms = [];
         BackupOutcome? last = null;
         (long Objects, long Bytes, TimeSpan Elapsed) warm = default;
@@ -112,17 +116,18 @@ internal static class BackupBench
             last = await BackupAsync(run, gzip);
             backups.Add(last.Run);
             works.Add(last.Work);
+            optimals.Add((await BackupAsync(run, optimal)).Run);
             plains.Add((await BackupAsync(run, plain)).Run);
             bares.Add(await run.Children.RunTimedAsync("dotnet", [benchDll, "backup", "--bare-list", run.Kubeconfig, string.Join(',', run.Namespaces), string.Join(',', Resources)], TimeSpan.FromMinutes(5)));
             warm = await BackupBenchList.ListAsync(http, run.Namespaces, Resources);
             warms.Add(warm.Elapsed);
             pipes.Add(await run.Children.RunTimedAsync("bash", ["-c", pipe], TimeSpan.FromMinutes(5)));
-            Console.WriteLine($"{count}: rep {rep + 1}/{reps}: backup {last.Run.Wall.TotalSeconds:F2} s ({last.Run.PeakRssKb / 1024} MB), no-gzip {plains[^1].Wall.TotalSeconds:F2} s, "
+            Console.WriteLine($"{count}: rep {rep + 1}/{reps}: backup {last.Run.Wall.TotalSeconds:F2} s ({last.Run.PeakRssKb / 1024} MB), optimal {optimals[^1].Wall.TotalSeconds:F2} s, no-gzip {plains[^1].Wall.TotalSeconds:F2} s, "
                 + $"bare LIST process {bares[^1].Wall.TotalSeconds:F2} s, in-process {BackupBenchList.Describe(warm.Objects, warm.Bytes, warm.Elapsed)}, kubectl pipe {pipes[^1].Wall.TotalSeconds:F2} s ({pipes[^1].PeakRssKb / 1024} MB)");
         }
 
         return new BackupPoint(count, secrets, last!.Objects, last.StoredBytes, warm.Objects, warm.Bytes, new FileInfo(pipeOut).Length, seed,
-            Measured.Of(backups), Measured.Median(works), Measured.Of(plains), Measured.Of(bares), Measured.Median(warms), Measured.Of(pipes));
+            Measured.Of(backups), Measured.Median(works), Measured.Of(optimals), Measured.Of(plains), Measured.Of(bares), Measured.Median(warms), Measured.Of(pipes));
     }
 
     private static async Task StartDevClusterAsync(BackupBenchProcesses children, string dll, string kubeconfig)
@@ -147,7 +152,7 @@ internal static class BackupBench
     {
         var dest = Path.Combine(run.Work, "dest");
         var result = await run.Children.RunTimedAsync("dotnet",
-            [run.Dll, "backup", "--policy", policy, "--kubeconfig", run.Kubeconfig, "--dest", dest, "--key-file", run.Key], TimeSpan.FromMinutes(5));
+            [run.Dll, "backup", "--policy", policy, "--kubeconfig", run.Kubeconfig, "--dest", dest, "--key-file", run.Key, "--data-dir", Path.Combine(run.Work, "cli-data")], TimeSpan.FromMinutes(5));
         try
         {
             // createdAt is taken just before collection starts, completedAt when the archive is complete: the work without process startup.
@@ -163,9 +168,17 @@ internal static class BackupBench
         }
     }
 
-    private static string Policy(Setup run, string name, IEnumerable<string> namespaces, bool gzip)
+    private static string Policy(Setup run, string name, IEnumerable<string> namespaces, Compression compression)
     {
         var path = Path.Combine(run.Work, $"policy-{name}.yaml");
+
+        // Default: the CRD's default level, which is what a policy without `level` gets.
+        var level = compression switch
+        {
+            Compression.None => "    algorithm: none",
+            Compression.Optimal => "    algorithm: gzip\n    level: optimal",
+            _ => "    algorithm: gzip",
+        };
         File.WriteAllText(path, $"""
             apiVersion: dbackup.io/v1alpha1
             kind: MetaBackupPolicy
@@ -176,7 +189,7 @@ internal static class BackupBench
               schedule: "0 3 * * *"
               includeSecrets: true
               compression:
-                algorithm: {(gzip ? "gzip" : "none")}
+            {level}
               sources:
               - name: config
                 kubernetes:
@@ -216,7 +229,14 @@ internal static class BackupBench
         return new IdleOperator(rss, hwm, cpu, exit, stopTime, problems, log.Split('\n').Where(l => l.Length > 0).TakeLast(3).ToList());
     }
 
-    private sealed record Setup(BackupBenchProcesses Children, string Dll, string Work, string Kubeconfig, string Key, IReadOnlyList<string> Namespaces);
+    private enum Compression
+    {
+        Default,
+        Optimal,
+        None,
+    }
+
+    private sealed record Setup(BackupBenchProcesses Children, string Dll, string BenchDll, string Work, string Kubeconfig, string Key, IReadOnlyList<string> Namespaces);
 
     private sealed record BackupOutcome(ProcessRun Run, TimeSpan Work, long Objects, long StoredBytes);
 }
