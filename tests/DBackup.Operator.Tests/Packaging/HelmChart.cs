@@ -18,7 +18,11 @@ internal static class HelmChart
         ["restore-off"] = ["--set", "rbac.restore.enabled=false"],
         ["restore-limited"] = ["--set-json", """rbac.restore.namespaces=["team-a","team-b"]"""],
         ["monitoring"] = ["--set", "metrics.serviceMonitor.enabled=true", "--set", "metrics.prometheusRule.enabled=true"],
-        ["persistence"] = ["--set", "persistence.enabled=true", "--set", "persistence.storageClassName=fast"],
+        ["persistence"] = ["--set", "persistence.enabled=true", "--set", "persistence.storageClassName=fast",
+            // A second claim for filesystem destinations, and an environment variable for the AWS credential chain.
+            "--set-json", """extraVolumes=[{"name":"backups","persistentVolumeClaim":{"claimName":"shared-backups"}}]""",
+            "--set-json", """extraVolumeMounts=[{"name":"backups","mountPath":"/backups"}]""",
+            "--set-json", """operator.extraEnv=[{"name":"AWS_REGION","value":"eu-central-1"}]"""],
         ["standby-replica"] = ["--set", "replicaCount=2"],
         ["admin-namespaces"] = ["--set-json", """operator.adminNamespaces=["dbackup-system","platform"]""", "--set", "operator.clusterName=prod-eu1",
             "--set", "operator.leaderElection.enabled=false", "--set", "operator.logFormat=text", "--set", "operator.maxConcurrentBackups=4"],

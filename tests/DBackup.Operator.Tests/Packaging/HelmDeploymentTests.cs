@@ -86,6 +86,10 @@ public sealed class HelmDeploymentTests
         Assert.Equal("keep", (string?)pvc["metadata"]!["annotations"]!["helm.sh/resource-policy"]);
         Assert.Equal($"{HelmChart.Release}-data", (string?)volumes.Single(v => (string?)v!["name"] == "data")!["persistentVolumeClaim"]!["claimName"]);
         Assert.Equal("Recreate", (string?)deployment["spec"]!["strategy"]!["type"]);
+        Assert.Equal("shared-backups", (string?)volumes.Single(v => (string?)v!["name"] == "backups")!["persistentVolumeClaim"]!["claimName"]);
+        var container = rendered.OperatorContainer(HelmChart.Release);
+        Assert.Contains(container["volumeMounts"]!.AsArray(), m => (string?)m!["mountPath"] == "/backups");
+        Assert.Contains(container["env"]!.AsArray(), e => (string?)e!["name"] == "AWS_REGION");
     }
 
     [Fact]
