@@ -28,13 +28,13 @@ internal sealed class ReadBack(KubeApi api, int parallelism)
             return;
         }
 
-        foreach (var entry in written)
+        Parallel.ForEach(written, new ParallelOptions { CancellationToken = cancellationToken }, entry =>
         {
             var stored = entry.ParseLive();
             if (stored is null)
             {
                 entry.Set(RestoreAction.Fail, "written, but not found when read back");
-                continue;
+                return;
             }
 
             var differing = ObjectComparison.DifferingPaths(entry.ParseBody(), stored);
@@ -43,7 +43,7 @@ internal sealed class ReadBack(KubeApi api, int parallelism)
                 var shown = string.Join(", ", differing.Take(FieldDiff.MaxPaths)) + (differing.Count > FieldDiff.MaxPaths ? $" (+{differing.Count - FieldDiff.MaxPaths} more)" : string.Empty);
                 entry.Set(RestoreAction.Fail, $"read back differs from what was written at {shown}");
             }
-        }
+        });
 
         // The live copies were only needed for the comparison.
         foreach (var entry in written)

@@ -43,10 +43,14 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
             Validate(request);
             info = await BackupLoader.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
             _log.LogInformation("Restoring backup {Backup} from {Location} (mode {Mode}, dry run {DryRun})", info.Name, request.Source.Location, request.Mode, request.DryRun);
+            var phase = System.Diagnostics.Stopwatch.StartNew();
             var loaded = await BackupLoader.ReadAsync(request, info, cancellationToken).ConfigureAwait(false);
             var plan = RestorePlanBuilder.Build(loaded.Objects, request.Selection, request.AllowedNamespace);
             loaded = null;
+            _log.LogDebug("Backup {Backup} verified and {Objects} objects selected in {Milliseconds} ms", info.Name, plan.Count, phase.ElapsedMilliseconds);
+            phase.Restart();
             await PlanAsync(plan, request, cancellationToken).ConfigureAwait(false);
+            _log.LogDebug("Planned against the live cluster in {Milliseconds} ms", phase.ElapsedMilliseconds);
 
             string? safetyName = null, safetyKey = null;
             if (!request.DryRun && request.SafetyBackup is { } target)
@@ -57,10 +61,14 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
 
             writing = !request.DryRun;
             var writer = new RestoreWriter(api, request.Parallelism, request.CrdEstablishTimeout, _time);
+            phase.Restart();
             await writer.WriteAsync(plan, request.DryRun, cancellationToken).ConfigureAwait(false);
+            _log.LogDebug("Writes done in {Milliseconds} ms", phase.ElapsedMilliseconds);
             if (!request.DryRun)
             {
+                phase.Restart();
                 await new ReadBack(api, request.Parallelism).VerifyAsync(plan, cancellationToken).ConfigureAwait(false);
+                _log.LogDebug("Read back in {Milliseconds} ms", phase.ElapsedMilliseconds);
             }
 
             return Finish(request, info, plan, safetyName, safetyKey, start);

@@ -19,31 +19,8 @@ internal static class RestorePlanBuilder
     /// <exception cref="RestoreRefusedException">The selection writes outside <paramref name="allowedNamespace"/>.</exception>
     public static List<PlannedObject> Build(IEnumerable<BackupObject> objects, RestoreSelection selection, string? allowedNamespace)
     {
-        var plan = new List<PlannedObject>();
-        foreach (var o in objects)
-        {
-            if (!selection.Includes(o.Ref))
-            {
-                continue;
-            }
-
-            var body = ObjectCleaner.Clean(JsonNode.Parse(o.Json.Span)!.AsObject());
-            var metadata = (JsonObject)(body["metadata"] ??= new JsonObject());
-            var ns = selection.TargetNamespace(o.Ref);
-            var name = selection.TargetName(o.Ref);
-            if (ns is not null)
-            {
-                metadata["namespace"] = ns;
-            }
-
-            metadata["name"] = name;
-            var resource = new ApiResource(o.Ref.Group, o.Ref.Version, o.Ref.Resource, o.Ref.Kind, o.Ref.Namespace is not null, []);
-            plan.Add(new PlannedObject(o.Ref, resource, ns, name, JsonSerializer.SerializeToUtf8Bytes(body))
-            {
-                Redacted = SecretRedactor.IsSecret(body) && SecretRedactor.IsRedacted(body),
-            });
-        }
-
+        // Parsing, cleaning and mapping are independent per object: spread them over the cores, keep the order.
+        var plan = objects.AsParallel().AsOrdered().Where(o => selection.Includes(o.Ref)).Select(o => Prepare(o, selection)).ToList();
         if (allowedNamespace is not null)
         {
             plan = ApplyTenancy(plan, allowedNamespace);
@@ -55,6 +32,25 @@ internal static class RestorePlanBuilder
 
         return [.. plan.OrderBy(p => p.Rank).ThenBy(p => p.Resource.QualifiedName, StringComparer.Ordinal)
             .ThenBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)];
+    }
+
+    private static PlannedObject Prepare(BackupObject o, RestoreSelection selection)
+    {
+        var body = ObjectCleaner.Clean(JsonNode.Parse(o.Json.Span)!.AsObject());
+        var metadata = (JsonObject)(body["metadata"] ??= new JsonObject());
+        var ns = selection.TargetNamespace(o.Ref);
+        var name = selection.TargetName(o.Ref);
+        if (ns is not null)
+        {
+            metadata["namespace"] = ns;
+        }
+
+        metadata["name"] = name;
+        var resource = new ApiResource(o.Ref.Group, o.Ref.Version, o.Ref.Resource, o.Ref.Kind, o.Ref.Namespace is not null, []);
+        return new PlannedObject(o.Ref, resource, ns, name, JsonSerializer.SerializeToUtf8Bytes(body))
+        {
+            Redacted = SecretRedactor.IsSecret(body) && SecretRedactor.IsRedacted(body),
+        };
     }
 
     private static void AddImplicitNamespaces(List<PlannedObject> plan)

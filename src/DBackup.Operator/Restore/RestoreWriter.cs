@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DBackup.Operator.Kubernetes;
 using DBackup.Pipeline.Restore;
@@ -66,13 +67,13 @@ internal sealed class RestoreWriter(KubeApi api, int parallelism, TimeSpan crdTi
         {
             if (entry.Action == RestoreAction.Create)
             {
-                using var created = await api.PostAsync(entry.CollectionPath + query, entry.ParseBody(), ct).ConfigureAwait(false);
+                await api.SendAsync(HttpMethod.Post, entry.CollectionPath + query, entry.Body, ct).ConfigureAwait(false);
                 return;
             }
 
             var body = entry.ParseBody();
             ((JsonObject)body["metadata"]!)["resourceVersion"] = entry.LiveResourceVersion();
-            using var replaced = await api.PutAsync(entry.ItemPath + query, body, ct).ConfigureAwait(false);
+            await api.SendAsync(HttpMethod.Put, entry.ItemPath + query, JsonSerializer.SerializeToUtf8Bytes(body), ct).ConfigureAwait(false);
         }
         catch (KubeApiException e) when (e.StatusCode == 409 && e.Reason == "AlreadyExists")
         {
