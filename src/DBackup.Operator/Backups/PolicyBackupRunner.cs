@@ -143,11 +143,12 @@ public sealed partial class PolicyBackupRunner(
         return (new RetentionPolicy { KeepLast = spec.Retention?.KeepLast, MaxAge = maxAge }, keys);
     }
 
+    /// <summary>The CRD's default, <c>fastest</c>, when the policy names no level (bench/results/backup.md).</summary>
     private static CompressionLevel Level(CompressionLevelName? level) => level switch
     {
-        CompressionLevelName.Fastest => CompressionLevel.Fastest,
+        CompressionLevelName.Optimal => CompressionLevel.Optimal,
         CompressionLevelName.Smallest => CompressionLevel.SmallestSize,
-        _ => CompressionLevel.Optimal,
+        _ => CompressionLevel.Fastest,
     };
 
     private static (string Reason, string Message) Describe(Exception e) => e switch
