@@ -49,6 +49,30 @@ public sealed class MetaBackupRestoreReconcilerTests(OperatorClusterFixture clus
     }
 
     [Fact]
+    public async Task Reconcile_RollsBack_WithAnotherRestoreOfTheSafetyBackup()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; });
+        var safety = (await world.ReconcileAsync()).Status!.SafetyBackupName!;
+        Assert.Equal("blue", await world.ColorAsync());
+
+        await world.CreateRestoreAsync(s =>
+        {
+            s.Destination = new DestinationSpec { Filesystem = new FilesystemDestinationSpec { Path = world.Backups.Backups } };
+            s.EncryptionProfileRef = new LocalObjectReference { Name = "main" };
+            s.Policy = Operator.Restore.SafetyBackupTarget.DefaultFolder;
+            s.Backup = safety;
+            s.Mode = RestoreMode.Overwrite;
+        }, "rollback");
+        var rollback = await world.ReconcileAsync("rollback");
+
+        Assert.Equal((RestorePhase.Succeeded, safety), (rollback.Status!.Phase, rollback.Status.BackupName));
+        Assert.Equal("red", await world.ColorAsync());
+    }
+
+    [Fact]
     public async Task Reconcile_KeepsExistingObjects_InMergeMode()
     {
         await using var world = await RestoreWorld.CreateAsync(cluster);
