@@ -47,13 +47,14 @@ public sealed partial class MetaBackupRestoreReconciler(
         var ns = entity.Metadata.NamespaceProperty ?? "default";
         var name = entity.Metadata.Name;
         var status = entity.Status;
+        var uid = entity.Metadata.Uid ?? $"{ns}/{name}";
         if (MetaBackupRestoreStatus.IsTerminal(status?.Phase))
         {
+            _unwritten.TryRemove(uid, out _); // A write whose answer was lost still landed.
             logger.LogDebug("MetaBackupRestore {Namespace}/{Name} already finished ({Phase}); a restore never runs twice", ns, name, status!.Phase);
             return ReconcileResult.Done;
         }
 
-        var uid = entity.Metadata.Uid ?? $"{ns}/{name}";
         if (_unwritten.TryGetValue(uid, out var unwritten))
         {
             await WriteOutcomeAsync(entity, unwritten, cancellationToken).ConfigureAwait(false);
