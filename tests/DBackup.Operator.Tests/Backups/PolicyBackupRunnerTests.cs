@@ -53,6 +53,23 @@ public sealed class PolicyBackupRunnerTests(OperatorClusterFixture cluster) : IC
         Assert.Equal(2, run.Objects);
     }
 
+    [Theory]
+    [InlineData(null, "fastest")]
+    [InlineData(CompressionLevelName.Optimal, "optimal")]
+    [InlineData(CompressionLevelName.Smallest, "smallest")]
+    public async Task RunAsync_CompressesAtTheCrdDefaultLevel_UnlessThePolicyNamesOne(CompressionLevelName? level, string expected)
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        await world.ConfigMapAsync("app-config");
+        var policy = await world.PolicyAsync(spec => spec.Compression = level is null ? null : new CompressionSpec { Level = level });
+
+        var result = await world.Runner.RunAsync(policy, BackupTriggers.Schedule, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Message);
+        var backup = Assert.Single(await BackupCatalog.ListAsync(new FilesystemDestination(world.Backups), policy.Metadata.Name, CancellationToken.None));
+        Assert.Equal(("gzip", expected), (backup.Meta!.Compression.Algorithm, backup.Meta.Compression.Level));
+    }
+
     [Fact]
     public async Task RunAsync_NeverExposesSecretValues_WhenSecretsAreIncludedAndEncrypted()
     {
