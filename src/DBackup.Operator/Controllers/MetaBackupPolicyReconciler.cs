@@ -47,6 +47,7 @@ public sealed class MetaBackupPolicyReconciler(
             return ReconcileResult.Done; // A spec change wakes the policy again.
         }
 
+        Hosting.OperatorMetrics.RecordLastSuccess(entity.Metadata.NamespaceProperty, entity.Metadata.Name, entity.Status?.LastSuccessfulBackup);
         var schedule = PolicySchedule.For(entity.Spec);
         var decision = schedule.Decide(entity, now);
         if (decision.MissedTime is { } missed)

@@ -41,6 +41,29 @@ public static class OperatorMetrics
         }
     }
 
+    /// <summary>
+    /// Exports the last success recorded in the policy's status unless this process saw a newer one, so an
+    /// operator restarted after the last backup still exports the series the "no recent success" alert reads.
+    /// </summary>
+    public static void RecordLastSuccess(string @namespace, string policy, Entities.BackupSummary? last)
+    {
+        if (last?.Time is not { } time)
+        {
+            return;
+        }
+
+        var seconds = new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)).ToUnixTimeSeconds();
+        var gauge = LastSuccess.WithLabels(@namespace, policy);
+        if (gauge.Value >= seconds)
+        {
+            return;
+        }
+
+        gauge.Set(seconds);
+        LastSize.WithLabels(@namespace, policy).Set(last.SizeBytes ?? 0);
+        LastObjects.WithLabels(@namespace, policy).Set(last.Objects ?? 0);
+    }
+
     private static readonly Counter Restores = Metrics.CreateCounter(
         "dbackup_restore_runs_total", "Restores by result (succeeded, partially_failed, failed) and whether they were dry runs.", ["namespace", "result", "dry_run"]);
 

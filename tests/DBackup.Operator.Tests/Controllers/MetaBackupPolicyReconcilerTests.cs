@@ -210,6 +210,36 @@ public sealed class MetaBackupPolicyReconcilerTests(OperatorClusterFixture clust
         Assert.Equal(due.AddDays(1), (await GetAsync(world, policy)).Status.LastScheduleTime);
     }
 
+    [Fact]
+    public async Task Reconcile_ExportsTheLastSuccessFromStatus_AfterARestartWithoutARun()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        var policy = await world.PolicyAsync(s => s.Schedule = "0 3 1 1 *");
+        var time = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        // What a previous operator process left in status; this process has run nothing for the policy.
+        policy.Status = new MetaBackupPolicyStatus { LastSuccessfulBackup = new BackupSummary { Name = "x", Time = time, SizeBytes = 1234, Objects = 56 } };
+
+        await ReconcileAsync(world, policy);
+
+        var metrics = await ScrapeAsync();
+        var labels = $"namespace=\"{world.Namespace}\",policy=\"{policy.Metadata.Name}\"";
+        Assert.Contains($"dbackup_backup_last_success_timestamp_seconds{{{labels}}} {new DateTimeOffset(time).ToUnixTimeSeconds()}", metrics, StringComparison.Ordinal);
+        Assert.Contains($"dbackup_backup_last_size_bytes{{{labels}}} 1234", metrics, StringComparison.Ordinal);
+        Assert.Contains($"dbackup_backup_last_objects{{{labels}}} 56", metrics, StringComparison.Ordinal);
+
+        // An older status (a stale cache) never moves the exported time back.
+        policy.Status.LastSuccessfulBackup.Time = time.AddDays(-1);
+        await ReconcileAsync(world, policy);
+        Assert.Contains($"dbackup_backup_last_success_timestamp_seconds{{{labels}}} {new DateTimeOffset(time).ToUnixTimeSeconds()}", await ScrapeAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ScrapeAsync()
+    {
+        using var stream = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(stream);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
     private static Task<ReconcileResult> ReconcileAsync(RunnerWorld world, MetaBackupPolicy policy)
     {
         var writer = new StatusWriter(new CustomResourceClient(world.Client), NullLogger<StatusWriter>.Instance);
