@@ -5,7 +5,6 @@ using DBackup.Operator.Kubernetes;
 using DBackup.Operator.Scheduling;
 using DBackup.Pipeline.Storage;
 using k8s;
-using k8s.Exceptions;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DBackup.Operator.Cli;
@@ -51,7 +50,7 @@ internal static class BackupCommand
                 throw CliException.Usage(SecretsNeedKey);
             }
 
-            var config = Connect(parse.GetValue(kubeconfig));
+            var config = ClusterConnection.Connect(parse.GetValue(kubeconfig));
             policy.Metadata.NamespaceProperty ??= config.Namespace ?? "default";
             var destination = parse.GetValue(dest) is { } target ? Locations.Destination(context, parse, target, create: true) : null;
             try
@@ -118,23 +117,6 @@ internal static class BackupCommand
         }
 
         return policy;
-    }
-
-    private static KubernetesClientConfiguration Connect(string? kubeconfig)
-    {
-        if (kubeconfig is not null && !File.Exists(kubeconfig))
-        {
-            throw new CliException($"{kubeconfig}: no such kubeconfig file");
-        }
-
-        try
-        {
-            return KubernetesServiceCollectionExtensions.ClientConfiguration(kubeconfig);
-        }
-        catch (KubeConfigException e)
-        {
-            throw new CliException($"cannot use the kubeconfig: {e.Message}");
-        }
     }
 
     private static void Print(CliContext context, MetaBackupPolicy policy, PolicyRunResult result)

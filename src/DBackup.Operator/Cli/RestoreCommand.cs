@@ -3,7 +3,6 @@ using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
 using DBackup.Operator.Restore;
 using DBackup.Pipeline.Restore;
-using k8s.Exceptions;
 
 namespace DBackup.Operator.Cli;
 
@@ -49,7 +48,7 @@ internal static class RestoreCommand
             var ring = KeyOptions.Load(context, parse.GetValue(keys));
             var location = Locations.Backup(context, parse, path);
             var safetyDestination = parse.GetValue(safety) is { } dest ? Locations.Destination(context, parse, dest, create: true) : null;
-            var config = Connect(parse.GetValue(kubeconfig));
+            var config = ClusterConnection.Connect(parse.GetValue(kubeconfig));
             try
             {
                 using var client = new k8s.Kubernetes(config);
@@ -109,22 +108,5 @@ internal static class RestoreCommand
         }
 
         return mapping;
-    }
-
-    private static k8s.KubernetesClientConfiguration Connect(string? kubeconfig)
-    {
-        if (kubeconfig is not null && !File.Exists(kubeconfig))
-        {
-            throw new CliException($"{kubeconfig}: no such kubeconfig file");
-        }
-
-        try
-        {
-            return KubernetesServiceCollectionExtensions.ClientConfiguration(kubeconfig);
-        }
-        catch (KubeConfigException e)
-        {
-            throw new CliException($"cannot use the kubeconfig: {e.Message}");
-        }
     }
 }
