@@ -54,30 +54,15 @@ public static class OperatorHost
         builder.Services.AddReconciler<EncryptionProfileRef, EncryptionProfileRefReconciler>();
         builder.Services.AddReconciler<MetaBackupPolicy, MetaBackupPolicyReconciler>();
         builder.Services.AddReconciler<MetaBackupRestore, MetaBackupRestoreReconciler>();
-        AddRestoreDrills(builder.Services);
+        // Restore drills are a second controller on MetaBackupPolicy, so a drill never delays a backup.
+        builder.Services.AddSingleton<RestoreDrillRunner>();
+        builder.Services.AddReconciler<MetaBackupPolicy, RestoreDrillReconciler>();
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
         app.MapMetrics("/metrics");
         return app;
-    }
-
-    /// <summary>
-    /// Restore drills run as a second controller on MetaBackupPolicy (its own informer, queue and reconciler), so a
-    /// drill never delays a backup; <see cref="KubernetesServiceCollectionExtensions.AddReconciler{TEntity, TReconciler}"/>
-    /// keeps one reconciler per kind, so this one is wired by hand.
-    /// </summary>
-    private static void AddRestoreDrills(IServiceCollection services)
-    {
-        services.AddSingleton<RestoreDrillRunner>();
-        services.AddSingleton<RestoreDrillReconciler>();
-        services.AddSingleton<Runtime.IControllerLoop>(sp => new Runtime.ControllerLoop<MetaBackupPolicy>(
-            sp.GetRequiredService<CustomResourceClient>(),
-            sp.GetRequiredService<RestoreDrillReconciler>(),
-            sp.GetRequiredService<DBackupRuntimeOptions>().Controllers,
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>Ready when the API server answers: a pod that cannot reach it should not count as available.</summary>

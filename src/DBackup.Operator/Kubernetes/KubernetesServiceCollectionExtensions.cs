@@ -37,7 +37,8 @@ public static class KubernetesServiceCollectionExtensions
 
     /// <summary>
     /// Adds a controller for <typeparamref name="TEntity"/> driven by <typeparamref name="TReconciler"/> (a singleton;
-    /// an <see cref="IReconciler{T}"/> registered earlier wins).
+    /// a <typeparamref name="TReconciler"/> instance registered earlier wins). A kind may have several controllers,
+    /// each with its own informer and queue, so one (a restore drill) never waits for another (a backup).
     /// </summary>
     /// <typeparam name="TEntity">The custom resource type, with a <see cref="KubernetesEntityAttribute"/>.</typeparam>
     /// <typeparam name="TReconciler">Its reconciler.</typeparam>
@@ -48,13 +49,13 @@ public static class KubernetesServiceCollectionExtensions
         where TEntity : class, IKubernetesObject<V1ObjectMeta>
         where TReconciler : class, IReconciler<TEntity>
     {
-        services.TryAddSingleton<IReconciler<TEntity>, TReconciler>();
+        services.TryAddSingleton<TReconciler>();
         services.AddSingleton<IControllerLoop>(sp =>
         {
             var defaults = sp.GetRequiredService<DBackupRuntimeOptions>().Controllers;
             return new ControllerLoop<TEntity>(
                 sp.GetRequiredService<CustomResourceClient>(),
-                sp.GetRequiredService<IReconciler<TEntity>>(),
+                sp.GetRequiredService<TReconciler>(),
                 configure?.Invoke(defaults) ?? defaults,
                 sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetRequiredService<TimeProvider>());

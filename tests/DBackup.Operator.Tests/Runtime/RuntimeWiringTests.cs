@@ -17,7 +17,7 @@ public sealed class RuntimeWiringTests(OperatorClusterFixture fx) : IClassFixtur
         var ns = await fx.NamespaceAsync();
         var reconciler = new TestReconciler();
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton<IReconciler<EncryptionProfileRef>>(reconciler);
+        builder.Services.AddSingleton(reconciler);
         builder.Services
             .AddDBackupRuntime(o =>
             {
