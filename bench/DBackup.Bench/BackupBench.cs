@@ -53,7 +53,7 @@ internal static class BackupBench
             }
 
             var kubeconfig = Path.Combine(work, "kubeconfig");
-            await StartDevClusterAsync(children, dll, kubeconfig);
+            await children.StartDevClusterAsync(dll, kubeconfig);
             using var http = BackupBenchList.Client(kubeconfig);
             var namespaces = await BackupBenchSeeder.CreateNamespacesAsync(http);
             var run = new Setup(children, dll, binaries.Bench, work, kubeconfig, Path.Combine(work, "key"), namespaces);
@@ -130,23 +130,6 @@ internal static class BackupBench
             Measured.Of(backups), Measured.Median(works), Measured.Of(optimals), Measured.Of(plains), Measured.Of(bares), Measured.Median(warms), Measured.Of(pipes));
     }
 
-    private static async Task StartDevClusterAsync(BackupBenchProcesses children, string dll, string kubeconfig)
-    {
-        var cluster = children.Start("dotnet", [dll, "devcluster", "--port", "0", "--kubeconfig-out", kubeconfig]);
-        _ = cluster.StandardError.BaseStream.CopyToAsync(Stream.Null);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (await cluster.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-        {
-            if (line.StartsWith("Dev cluster listening on ", StringComparison.Ordinal))
-            {
-                // Keep draining, so the emulator never blocks on a full pipe.
-                _ = cluster.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-                return;
-            }
-        }
-
-        throw new InvalidOperationException("dbackup devcluster exited before listening");
-    }
 
     private static async Task<BackupOutcome> BackupAsync(Setup run, string policy)
     {

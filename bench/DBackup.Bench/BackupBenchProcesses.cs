@@ -51,6 +51,25 @@ internal sealed class BackupBenchProcesses : IDisposable
         return process;
     }
 
+    /// <summary>Starts <c>dbackup devcluster</c> on a free port, writing its kubeconfig, and returns once it listens.</summary>
+    public async Task StartDevClusterAsync(string dll, string kubeconfig)
+    {
+        var cluster = Start("dotnet", [dll, "devcluster", "--port", "0", "--kubeconfig-out", kubeconfig]);
+        _ = cluster.StandardError.BaseStream.CopyToAsync(Stream.Null);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (await cluster.StandardOutput.ReadLineAsync(cts.Token) is { } line)
+        {
+            if (line.StartsWith("Dev cluster listening on ", StringComparison.Ordinal))
+            {
+                // Keep draining, so the emulator never blocks on a full pipe.
+                _ = cluster.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("dbackup devcluster exited before listening");
+    }
+
     /// <summary>
     /// Runs a command under GNU <c>/usr/bin/time</c>: its %M is the kernel's ru_maxrss, exact even for the last
     /// moments before exit that polling VmHWM would miss. For a shell pipeline it is the largest single process.

@@ -46,7 +46,7 @@ internal static class RestoreBench
             var binaries = await BackupBenchPublish.PrepareAsync(children, work, buildOutput);
             var dll = dllOverride ?? binaries.Dbackup;
             var kubeconfig = Path.Combine(work, "kubeconfig");
-            await StartDevClusterAsync(children, dll, kubeconfig);
+            await children.StartDevClusterAsync(dll, kubeconfig);
             using var http = BackupBenchList.Client(kubeconfig);
             var keyFile = Path.Combine(work, "key");
             await children.RunTimedAsync("dotnet", [dll, "keygen", "--out", keyFile], TimeSpan.FromMinutes(1));
@@ -172,22 +172,5 @@ internal static class RestoreBench
         using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         using var response = await http.PostAsync("api/v1/namespaces", content);
         response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task StartDevClusterAsync(BackupBenchProcesses children, string dll, string kubeconfig)
-    {
-        var cluster = children.Start("dotnet", [dll, "devcluster", "--port", "0", "--kubeconfig-out", kubeconfig]);
-        _ = cluster.StandardError.BaseStream.CopyToAsync(Stream.Null);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        while (await cluster.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-        {
-            if (line.StartsWith("Dev cluster listening on ", StringComparison.Ordinal))
-            {
-                _ = cluster.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-                return;
-            }
-        }
-
-        throw new InvalidOperationException("dbackup devcluster exited before listening");
     }
 }
