@@ -10,8 +10,6 @@ namespace DBackup.Operator.Restore;
 /// </summary>
 internal sealed class LiveObjects(KubeApi api, int parallelism)
 {
-    private const int PageSize = 500;
-
     /// <summary>Sets <see cref="PlannedObject.Live"/> on every entry of <paramref name="plan"/> (null when missing).</summary>
     /// <exception cref="KubeApiException">The server refused a read for a reason other than NotFound/Forbidden.</exception>
     public Task LoadAsync(IEnumerable<PlannedObject> plan, CancellationToken cancellationToken) =>
@@ -39,7 +37,7 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
         {
             do
             {
-                var query = $"?limit={PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
+                var query = $"?limit={ObjectCollector.PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
                 using var page = await api.GetAsync(collection + query, ct).ConfigureAwait(false);
                 foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
                 {
@@ -58,9 +56,9 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
                     }
                 }
 
-                continueToken = page.RootElement.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var c) ? c.GetString() : null;
+                continueToken = CollectionSourcePages.ContinueToken(page);
             }
-            while (!string.IsNullOrEmpty(continueToken));
+            while (continueToken is not null);
         }
         catch (KubeApiException e) when (e.StatusCode == 404)
         {
