@@ -45,6 +45,9 @@ internal sealed class PlannedObject(ObjectRef source, ApiResource resource, stri
     /// <summary>Whether the body is a Secret from a redacted backup.</summary>
     public bool Redacted { get; set; }
 
+    /// <summary>Whether it is written to core <c>secrets</c>.</summary>
+    public bool IsSecret => Resource is { Group.Length: 0, Resource: "secrets" };
+
     /// <summary>The collection URL path.</summary>
     public string CollectionPath => Resource.CollectionPath(Namespace);
 
@@ -77,7 +80,7 @@ internal sealed class PlannedObject(ObjectRef source, ApiResource resource, stri
     {
         Decided = true;
         Action = action;
-        Reason = reason is null || Resource is not { Group.Length: 0, Resource: "secrets" }
+        Reason = reason is null || !IsSecret
             ? reason
             : SecretScrubber.Scrub(SecretScrubber.Scrub(reason, ParseBody()), ParseLive());
     }

@@ -25,7 +25,7 @@ internal static class SafetyBackupWriter
             return null;
         }
 
-        var secrets = replaced.Count(p => p.Resource is { Group.Length: 0, Resource: "secrets" });
+        var secrets = replaced.Count(p => p.IsSecret);
         if (secrets > 0 && target.Key is null)
         {
             throw new RestoreRefusedException(
