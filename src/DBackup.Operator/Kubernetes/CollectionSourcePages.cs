@@ -105,10 +105,8 @@ internal static class CollectionSourcePages
         }
 
         var meta = cleaned["metadata"] as JsonObject;
-        return (skip is null ? JsonSerializer.SerializeToUtf8Bytes(cleaned) : [], Text(meta?["name"]), Text(meta?["namespace"]), skip, redacted);
+        return (skip is null ? JsonSerializer.SerializeToUtf8Bytes(cleaned) : [], ObjectFields.StringOf(meta?["name"]), ObjectFields.StringOf(meta?["namespace"]), skip, redacted);
     }
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static JsonElement Items(JsonDocument page) =>
         page.RootElement.ValueKind == JsonValueKind.Object && page.RootElement.TryGetProperty("items", out var items) ? items : default;

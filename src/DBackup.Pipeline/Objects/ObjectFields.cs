@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace DBackup.Pipeline.Objects;
 
-/// <summary>Type-safe reads of API object fields shared by the cleaner and the redactor.</summary>
+/// <summary>Type-safe reads of API object fields shared by the cleaner, the redactor and the collector.</summary>
 internal static class ObjectFields
 {
     /// <summary>The node's text when it is a JSON string; null for anything else (missing, number, object ...).</summary>
