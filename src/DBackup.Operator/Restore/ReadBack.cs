@@ -40,8 +40,7 @@ internal sealed class ReadBack(KubeApi api, int parallelism)
             var differing = ObjectComparison.DifferingPaths(entry.ParseBody(), stored);
             if (differing.Count > 0)
             {
-                var shown = string.Join(", ", differing.Take(FieldDiff.MaxPaths)) + (differing.Count > FieldDiff.MaxPaths ? $" (+{differing.Count - FieldDiff.MaxPaths} more)" : string.Empty);
-                entry.Set(RestoreAction.Fail, $"read back differs from what was written at {shown}");
+                entry.Set(RestoreAction.Fail, $"read back differs from what was written at {FieldDiff.Shorten(differing, ", ")}");
             }
         });
 

@@ -30,9 +30,15 @@ public static class FieldDiff
             return "no field differs";
         }
 
-        var shown = paths.Take(MaxPaths).Select(p => Entry(p, current, comparable, secret));
-        var text = string.Join("; ", shown);
-        return paths.Count > MaxPaths ? $"{text} (+{paths.Count - MaxPaths} more)" : text;
+        return Shorten(paths.Select(p => Entry(p, current, comparable, secret)).ToList(), "; ");
+    }
+
+    /// <summary>The first <see cref="MaxPaths"/> of <paramref name="entries"/> joined by <paramref name="separator"/>, the rest counted.</summary>
+    public static string Shorten(IReadOnlyList<string> entries, string separator)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var text = string.Join(separator, entries.Take(MaxPaths));
+        return entries.Count > MaxPaths ? $"{text} (+{entries.Count - MaxPaths} more)" : text;
     }
 
     private static string Entry(string[] path, JsonNode current, JsonNode? wanted, bool secret)
