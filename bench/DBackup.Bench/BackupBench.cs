@@ -85,10 +85,7 @@ internal static class BackupBench
 
             var idle = await IdleOperatorAsync(run);
             var report = BackupBenchReport.Render(Measured.Of(startup), points, idle, reps, loadBefore, PipelineReport.LoadAverage(), clock.Elapsed, dllOverride ?? binaries.How);
-            Console.WriteLine(report);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.WriteAllTextAsync(output, report);
-            Console.WriteLine($"written to {output}");
+            await PipelineReport.PublishAsync(report, output);
             return 0;
         }
         finally

@@ -59,10 +59,7 @@ internal static class PipelineBench
             }
 
             var report = PipelineReport.Render(rows, loadBefore, PipelineReport.LoadAverage());
-            Console.WriteLine(report);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.WriteAllTextAsync(output, report);
-            Console.WriteLine($"written to {output}");
+            await PipelineReport.PublishAsync(report, output);
             return 0;
         }
         finally

@@ -9,6 +9,15 @@ internal static class PipelineReport
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
+    /// <summary>Prints a bench report and writes it to <paramref name="output"/>, creating its folder.</summary>
+    public static async Task PublishAsync(string report, string output)
+    {
+        Console.WriteLine(report);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        await File.WriteAllTextAsync(output, report);
+        Console.WriteLine($"written to {output}");
+    }
+
     public static string Render(List<Row> rows, string loadBefore, string loadAfter)
     {
         var sb = new StringBuilder();

@@ -85,10 +85,7 @@ internal static class RestoreBench
 
             var report = RestoreBenchReport.Render(objects, new FileInfo(payload).Length, Measured.Of(restores), Measured.Of(sequential), Measured.Of(applies),
                 reps, loadBefore, PipelineReport.LoadAverage(), clock.Elapsed, dllOverride ?? binaries.How);
-            Console.WriteLine(report);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-            await File.WriteAllTextAsync(output, report);
-            Console.WriteLine($"written to {output}");
+            await PipelineReport.PublishAsync(report, output);
             return 0;
         }
         finally
