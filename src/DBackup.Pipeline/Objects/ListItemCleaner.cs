@@ -134,9 +134,7 @@ public static class ListItemCleaner
     {
         writer.WriteStartObject();
         writer.WritePropertyName("labels"u8);
-        writer.WriteStartObject();
-        writer.WriteString(SecretRedactor.RedactedLabel, "true");
-        writer.WriteEndObject();
+        ListItemMetadata.WriteRedactedLabelMap(writer);
         writer.WriteEndObject();
     }
 

@@ -59,9 +59,7 @@ internal static class ListItemMetadata
         {
             // No labels, or an empty map that ObjectCleaner removed: SecretRedactor appends a new one at the end.
             writer.WritePropertyName("labels"u8);
-            writer.WriteStartObject();
-            writer.WriteString(SecretRedactor.RedactedLabel, "true");
-            writer.WriteEndObject();
+            WriteRedactedLabelMap(writer);
         }
 
         writer.WriteEndObject();
@@ -83,9 +81,7 @@ internal static class ListItemMetadata
             if (redacted)
             {
                 reader.Skip();
-                writer.WriteStartObject();
-                writer.WriteString(SecretRedactor.RedactedLabel, "true");
-                writer.WriteEndObject();
+                WriteRedactedLabelMap(writer);
             }
             else
             {
@@ -143,6 +139,14 @@ internal static class ListItemMetadata
         }
 
         return started;
+    }
+
+    /// <summary><c>{"dbackup.io/redacted":"true"}</c>: the labels SecretRedactor gives a Secret that had none (or no map).</summary>
+    internal static void WriteRedactedLabelMap(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(SecretRedactor.RedactedLabel, "true");
+        writer.WriteEndObject();
     }
 
     /// <summary>Whether an ownerReferences array has an entry with <c>controller: true</c>; moves past the value.</summary>
