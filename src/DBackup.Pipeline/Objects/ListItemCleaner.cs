@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace DBackup.Pipeline.Objects;
@@ -15,11 +16,9 @@ namespace DBackup.Pipeline.Objects;
 /// </remarks>
 public static class ListItemCleaner
 {
+    // ObjectCleaner's list; ownerReferences is read for ListItemFacts.ControllerOwned before it is dropped (ListItemMetadata).
     private static readonly byte[][] ServerMetadata =
-    [
-        "uid"u8.ToArray(), "resourceVersion"u8.ToArray(), "generation"u8.ToArray(), "creationTimestamp"u8.ToArray(),
-        "managedFields"u8.ToArray(), "selfLink"u8.ToArray(), "deletionTimestamp"u8.ToArray(), "deletionGracePeriodSeconds"u8.ToArray(),
-    ];
+        [.. ObjectCleaner.ServerMetadata.Where(f => f != "ownerReferences").Select(Encoding.UTF8.GetBytes)];
 
     /// <summary>Whether this cleaner produces the same output as <see cref="ObjectCleaner"/> for objects of this type.</summary>
     public static bool Handles(string apiVersion, string kind) => !(apiVersion == "v1" && kind == "Service");

@@ -18,7 +18,8 @@ public static class ObjectCleaner
     /// <summary>The annotation where <c>kubectl apply</c> keeps the previous configuration.</summary>
     public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
 
-    private static readonly string[] ServerMetadata =
+    /// <summary>The server-populated metadata fields that are removed (<see cref="ListItemCleaner"/> drops the same).</summary>
+    internal static readonly string[] ServerMetadata =
     [
         "uid", "resourceVersion", "generation", "creationTimestamp", "managedFields", "selfLink",
         "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences",
