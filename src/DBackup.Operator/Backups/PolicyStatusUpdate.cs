@@ -18,8 +18,8 @@ public static class PolicyStatusUpdate
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(result);
-        var scheduled = Seconds(result.ScheduledTime ?? result.StartTime);
-        if (status.LastScheduleTime is not { } last || Seconds(last) < scheduled)
+        var scheduled = StatusTime.Seconds(result.ScheduledTime ?? result.StartTime);
+        if (status.LastScheduleTime is not { } last || StatusTime.Seconds(last) < scheduled)
         {
             status.LastScheduleTime = scheduled;
         }
@@ -50,12 +50,5 @@ public static class PolicyStatusUpdate
         status.Conditions ??= [];
         Conditions.Set(status.Conditions, Conditions.Build(
             ConditionTypes.BackupSucceeded, result.Succeeded ? Conditions.True : Conditions.False, result.Reason, result.Message, result.Generation), now);
-    }
-
-    // Status times are RFC 3339 seconds on the wire; comparing at that precision keeps a re-read status equal.
-    private static DateTime Seconds(DateTime t)
-    {
-        var utc = t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc);
-        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 }

@@ -62,7 +62,7 @@ public sealed class RestoreDrillReconciler(
             }
 
             result.Trigger = manual ? BackupTriggers.Manual : BackupTriggers.Schedule;
-            result.ScheduledTime = decision.ScheduledTime ?? last?.ScheduledTime ?? Seconds(now);
+            result.ScheduledTime = decision.ScheduledTime ?? last?.ScheduledTime ?? StatusTime.Seconds(now);
             result.VerifyNow = manual ? verifyNow : last?.VerifyNow;
             await RecordAsync(entity, result, cancellationToken).ConfigureAwait(false);
             now = time.GetUtcNow().UtcDateTime;
@@ -111,6 +111,4 @@ public sealed class RestoreDrillReconciler(
             return changed;
         }, ct);
     }
-
-    private static DateTime Seconds(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 }

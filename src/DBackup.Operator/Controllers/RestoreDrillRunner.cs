@@ -105,12 +105,10 @@ public sealed class RestoreDrillRunner(IKubernetes client, PolicyBackupRunnerOpt
     private VerificationResult Result(string? backup, long? objects, string result, string reason, string message) => new()
     {
         Backup = backup,
-        Time = Seconds(time.GetUtcNow().UtcDateTime),
+        Time = StatusTime.Seconds(time.GetUtcNow().UtcDateTime),
         Result = result,
         Reason = reason,
         Message = message,
         Objects = objects,
     };
-
-    private static DateTime Seconds(DateTime t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 }

@@ -100,7 +100,7 @@ public static class Conditions
     {
         ArgumentNullException.ThrowIfNull(conditions);
         ArgumentNullException.ThrowIfNull(condition);
-        var at = TruncateToSeconds(condition.LastTransitionTime != default ? condition.LastTransitionTime : now ?? DateTime.UtcNow);
+        var at = StatusTime.Seconds(condition.LastTransitionTime != default ? condition.LastTransitionTime : now ?? DateTime.UtcNow);
         var existing = Find(conditions, condition.Type);
         if (existing is null)
         {
@@ -152,12 +152,5 @@ public static class Conditions
 
         set(desired);
         return true;
-    }
-
-    // The API stores RFC 3339 seconds; a sub-second value would differ from what is read back and look like a change.
-    private static DateTime TruncateToSeconds(DateTime t)
-    {
-        var utc = t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc);
-        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class MetaBackupRestoreStatus
     public void SetRunning(string reason, string message, long? generation, DateTime now)
     {
         Phase = RestorePhase.Running;
-        StartTime ??= Seconds(now);
+        StartTime ??= StatusTime.Seconds(now);
         SetConditions(running: (Entities.Conditions.True, reason, message), complete: null, failed: null, generation, now);
     }
 
@@ -40,8 +40,8 @@ public sealed partial class MetaBackupRestoreStatus
         Phase = partial ? RestorePhase.PartiallyFailed : RestorePhase.Succeeded;
         Summary = summary;
         Items = BoundItems(items);
-        StartTime ??= Seconds(now);
-        CompletionTime = Seconds(now);
+        StartTime ??= StatusTime.Seconds(now);
+        CompletionTime = StatusTime.Seconds(now);
         var reason = partial ? RestoreReasons.PartiallyFailed : RestoreReasons.Succeeded;
         SetConditions(
             running: (Entities.Conditions.False, reason, "the restore has finished"),
@@ -54,8 +54,8 @@ public sealed partial class MetaBackupRestoreStatus
     public void SetFailed(string reason, string message, long? generation, DateTime now)
     {
         Phase = RestorePhase.Failed;
-        StartTime ??= Seconds(now);
-        CompletionTime = Seconds(now);
+        StartTime ??= StatusTime.Seconds(now);
+        CompletionTime = StatusTime.Seconds(now);
         SetConditions(
             running: (Entities.Conditions.False, reason, "the restore has stopped"),
             complete: (Entities.Conditions.False, reason, message),
@@ -101,12 +101,5 @@ public sealed partial class MetaBackupRestoreStatus
                 Entities.Conditions.Set(Conditions, Entities.Conditions.Build(type, v.Status, v.Reason, v.Message, generation), now);
             }
         }
-    }
-
-    // Status times are RFC 3339 seconds on the wire; a sub-second value would differ from what is read back.
-    private static DateTime Seconds(DateTime t)
-    {
-        var utc = t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : DateTime.SpecifyKind(t, DateTimeKind.Utc);
-        return new DateTime(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
     }
 }
