@@ -28,14 +28,18 @@ public sealed partial class MetaBackupRestoreReconciler
             await EventAsync(entity, EventRecorder.Normal, "RestoreStarted",
                 $"{(dryRun ? "Dry run" : "Restore")} of backup {backup.Name} from {source.Destination.Location} started (mode {spec.Mode ?? RestoreMode.Merge})").ConfigureAwait(false);
 
-            // Before the engine may write, status must say so: an operator that dies from here on leaves a restore
-            // that must not be re-run blindly (see MarkInterruptedAsync). The engine verifies and plans before its
-            // first write but offers no hook there, so this is conservative: a stop during its verification is also
-            // reported as "may have written", and the safety backup's name reaches status only with the result.
-            entity = await SetRunningAsync(entity, dryRun ? RestoreReasons.Verifying : RestoreReasons.Applying,
-                dryRun ? $"planning backup {backup.Name} against the cluster (dry run: nothing is written)" : $"restoring backup {backup.Name}: objects may change from now on",
+            entity = await SetRunningAsync(entity, RestoreReasons.Verifying,
+                dryRun ? $"planning backup {backup.Name} against the cluster (dry run: nothing is written)" : $"verifying backup {backup.Name} and planning it against the cluster; nothing has been written yet",
                 backup.Name, cancellationToken).ConfigureAwait(false);
-            var request = BuildRequest(entity, source, backup.Name);
+
+            // Before the engine writes, status must say so: an operator that dies from then on leaves a restore that
+            // must not be re-run blindly (see MarkInterruptedAsync). One that dies before this call had written nothing
+            // and is simply run again. A failed status write here throws out of the engine before its first write.
+            var request = BuildRequest(entity, source, backup.Name) with
+            {
+                BeforeFirstWrite = dryRun ? null : async (writes, ct) =>
+                    entity = await SetRunningAsync(entity, RestoreReasons.Applying, ApplyingMessage(writes), writes.BackupName, ct, writes.SafetyBackupName).ConfigureAwait(false),
+            };
             var api = new KubeApi(client as k8s.Kubernetes ?? throw new InvalidOperationException("the restore needs a k8s.Kubernetes client"), time);
             var result = await new RestoreEngine(api, engineLogger, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
             var outcome = ToOutcome(entity, result, start);
@@ -63,16 +67,21 @@ public sealed partial class MetaBackupRestoreReconciler
         }
     }
 
-    private async Task<MetaBackupRestore> SetRunningAsync(MetaBackupRestore entity, string reason, string message, string? backup, CancellationToken ct)
+    private async Task<MetaBackupRestore> SetRunningAsync(MetaBackupRestore entity, string reason, string message, string? backup, CancellationToken ct, string? safetyBackup = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         return await statusWriter.UpdateAsync(entity, (MetaBackupRestoreStatus s) =>
         {
             s.BackupName = backup ?? s.BackupName;
+            s.SafetyBackupName = safetyBackup ?? s.SafetyBackupName;
             s.SetRunning(reason, message, entity.Metadata.Generation, now);
             return true;
         }, ct).ConfigureAwait(false);
     }
+
+    private static string ApplyingMessage(RestoreWriteStart writes) =>
+        $"restoring backup {writes.BackupName} ({writes.Creates} to create, {writes.Updates} to update): objects may change from now on"
+        + (writes.SafetyBackupName is { } safety ? $"; safety backup {safety} holds the objects it replaces" : string.Empty);
 
     private RestoreRequest BuildRequest(MetaBackupRestore entity, RestoreSource source, string backup)
     {

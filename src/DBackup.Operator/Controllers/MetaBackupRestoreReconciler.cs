@@ -17,10 +17,12 @@ namespace DBackup.Operator.Controllers;
 /// <remarks>
 /// One-shot, like CNPG's Backup: a restore that reached Succeeded, PartiallyFailed or Failed is never looked at
 /// again — not when a GitOps tool re-applies it, not after a restart, not when its spec is changed where CEL is
-/// off. A restore found Running with reason <see cref="RestoreReasons.Applying"/> was cut short by a stopped
-/// operator after it may have written objects: it is marked Failed (<see cref="RestoreReasons.Interrupted"/>)
-/// instead of being run again over a half-changed cluster. One found Running while still
-/// <see cref="RestoreReasons.Verifying"/> had written nothing and simply starts over.
+/// off. <see cref="RestoreReasons.Applying"/> is recorded by the engine's
+/// <see cref="RestoreRequest.BeforeFirstWrite"/> call, just before its first write. A restore found Running with
+/// that reason was cut short by a stopped operator after it may have written objects: it is marked Failed
+/// (<see cref="RestoreReasons.Interrupted"/>, naming its safety backup) instead of being run again over a
+/// half-changed cluster. One found Running while still <see cref="RestoreReasons.Verifying"/> (verifying, planning,
+/// writing its safety backup) had written nothing and simply starts over.
 /// </remarks>
 /// <param name="client">API client (the engine writes through it).</param>
 /// <param name="options">Admin namespaces, temp folder, cluster name (shared with backups).</param>

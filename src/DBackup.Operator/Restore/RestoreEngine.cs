@@ -11,8 +11,8 @@ namespace DBackup.Operator.Restore;
 /// <summary>
 /// Restores a backup into a cluster: resolve (<c>latest</c> or a name), verify everything, plan against the live
 /// cluster, optionally validate with <c>dryRun=All</c> and stop, write a safety backup of what will be replaced,
-/// write in dependency order with bounded parallelism (waiting for CRDs to be Established), and read every written
-/// object back. The operator's MetaBackupRestore reconciler, restore drills and <c>dbackup restore</c> all use it.
+/// tell the caller through <see cref="RestoreRequest.BeforeFirstWrite"/>, write in dependency order with bounded
+/// parallelism (waiting for CRDs to be Established), and read every written object back. The operator's MetaBackupRestore reconciler, restore drills and <c>dbackup restore</c> all use it.
 /// </summary>
 /// <remarks>
 /// Nothing is written unless the backup verified completely, the tenancy rule holds for every selected object and
@@ -37,7 +37,7 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
         ArgumentNullException.ThrowIfNull(request);
         var start = _time.GetUtcNow();
         BackupInfo? info = null;
-        var writing = false;
+        bool writing = false, inHook = false;
         try
         {
             Validate(request);
@@ -59,6 +59,16 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
                 (safetyName, safetyKey) = (safety?.Name, safety?.PayloadKey);
             }
 
+            var creates = plan.Count(p => p.Action == RestoreAction.Create);
+            var updates = plan.Count(p => p.Action == RestoreAction.Update);
+            if (!request.DryRun && creates + updates > 0 && request.BeforeFirstWrite is { } beforeFirstWrite)
+            {
+                // The caller's own failure, not the restore's: it must reach the caller as it is (see BeforeFirstWrite).
+                inHook = true;
+                await beforeFirstWrite(new RestoreWriteStart(info.Name, safetyName, creates, updates), cancellationToken).ConfigureAwait(false);
+                inHook = false;
+            }
+
             writing = !request.DryRun;
             var writer = new RestoreWriter(api, request.Parallelism, request.CrdEstablishTimeout, _time);
             phase.Restart();
@@ -73,7 +83,7 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
 
             return Finish(request, info, plan, safetyName, safetyKey, start);
         }
-        catch (Exception e) when (!writing && Classify(e) is { } kind)
+        catch (Exception e) when (!writing && !inHook && Classify(e) is { } kind)
         {
             _log.LogWarning("Restore failed before any write ({Kind}): {Reason}", kind, e.Message);
             return new RestoreResult

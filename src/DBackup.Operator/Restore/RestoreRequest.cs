@@ -50,7 +50,33 @@ public sealed record RestoreRequest
 
     /// <summary>Bounds for reading the backup; null for <see cref="ReadLimits.Default"/>.</summary>
     public ReadLimits? Limits { get; init; }
+
+    /// <summary>
+    /// Called once, just before the restore's first write to the cluster; null for no call. Callers that must know
+    /// whether a stopped restore may have changed anything (the MetaBackupRestore reconciler) record that here.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// It runs after the backup verified completely, the plan was made against the live cluster and the safety
+    /// backup (when asked for and needed) is stored, so <see cref="RestoreWriteStart.SafetyBackupName"/> can be
+    /// recorded with it. A restore stopped before the call has changed nothing in the cluster and may simply be run
+    /// again; at most it leaves a safety backup no restore refers to.
+    /// </para>
+    /// <para>
+    /// It is never called for a <see cref="DryRun"/>, nor when the plan has nothing to create or update, nor when the
+    /// restore fails or is refused before its first write. When it throws, nothing is written and the exception
+    /// reaches the caller of <see cref="RestoreEngine.RunAsync"/> unchanged (it is not turned into a Failed result).
+    /// </para>
+    /// </remarks>
+    public Func<RestoreWriteStart, CancellationToken, Task>? BeforeFirstWrite { get; init; }
 }
+
+/// <summary>What a restore is about to write, as handed to <see cref="RestoreRequest.BeforeFirstWrite"/>.</summary>
+/// <param name="BackupName">The backup being restored (resolved from <c>latest</c>).</param>
+/// <param name="SafetyBackupName">The stored safety backup of everything about to be replaced; null when none was written.</param>
+/// <param name="Creates">Objects the plan creates.</param>
+/// <param name="Updates">Objects the plan replaces.</param>
+public sealed record RestoreWriteStart(string BackupName, string? SafetyBackupName, int Creates, int Updates);
 
 /// <summary>
 /// Where and how a safety backup is written. It is a normal, restorable backup (trigger <c>safety</c>) in

@@ -66,12 +66,46 @@ public sealed class MetaBackupRestoreOneShotTests(OperatorClusterFixture cluster
         var failed = Conditions.Find(status.Conditions, ConditionTypes.Failed)!;
         Assert.Equal((Conditions.True, RestoreReasons.Interrupted), (failed.Status, failed.Reason));
         Assert.Contains("may already have been written", failed.Message, StringComparison.Ordinal);
+
+        // The Applying status, recorded just before the first write, already named the safety backup of the replaced ConfigMap.
+        Assert.StartsWith("dbackup-safety-", status.SafetyBackupName, StringComparison.Ordinal);
+        Assert.Contains($"safety backup {status.SafetyBackupName} holds the replaced objects", failed.Message, StringComparison.Ordinal);
         Assert.Contains("RestoreInterrupted", (await world.EventsAsync(interrupted)).Select(e => e.Reason));
 
         // And it stays that way: the missing ConfigMap is not restored by a later reconcile.
         await world.ReconcileAsync(reconciler: world.Reconciler());
         Assert.Null(await world.ColorAsync("other"));
         Assert.Equal(RestorePhase.Failed, (await world.GetRestoreAsync()).Status!.Phase);
+    }
+
+    [Fact]
+    public async Task Reconcile_StartsOverAndSucceeds_WhenTheOperatorStoppedWhileTheEngineWasStillPlanning()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.Client.CoreV1.DeleteNamespacedConfigMapAsync("other", world.Namespace);
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; });
+
+        // Reading the live ConfigMaps (the engine's planning, before any write) hangs, and the first operator is stopped there.
+        var planning = new DevCluster.Faults.FaultRule { Method = "GET", PathPattern = $"/api/v1/namespaces/{world.Namespace}/configmaps*", Latency = TimeSpan.FromSeconds(30) };
+        using (cluster.Cluster.Faults.Add(planning))
+        {
+            using var stop = new CancellationTokenSource();
+            var running = world.Reconciler().ReconcileAsync(await world.GetRestoreAsync(), stop.Token);
+            await Eventually.TrueAsync(() => Task.FromResult(planning.Fired > 0), "the engine to plan against the cluster", TimeSpan.FromSeconds(30));
+            var stopped = Conditions.Find((await world.GetRestoreAsync()).Status?.Conditions, ConditionTypes.Running)!;
+            Assert.Equal(RestoreReasons.Verifying, stopped.Reason);
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        }
+
+        Assert.Equal(("red", null), (await world.ColorAsync(), await world.ColorAsync("other")));
+        var restore = await world.ReconcileAsync(reconciler: world.Reconciler());
+
+        Assert.Equal(RestorePhase.Succeeded, restore.Status!.Phase);
+        Assert.Equal(("blue", "green"), (await world.ColorAsync(), await world.ColorAsync("other")));
+        Assert.DoesNotContain("RestoreInterrupted", (await world.EventsAsync(restore)).Select(e => e.Reason));
     }
 
     [Fact]
