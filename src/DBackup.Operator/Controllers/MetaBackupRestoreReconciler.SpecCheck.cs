@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using DBackup.Operator.Backups;
 using DBackup.Operator.Entities;
 using DBackup.Pipeline;
+using DBackup.Pipeline.Restore;
 
 namespace DBackup.Operator.Controllers;
 
@@ -10,7 +10,7 @@ namespace DBackup.Operator.Controllers;
 /// clusters do not evaluate), destination rules, names, and the spec-level part of the tenancy rule. The
 /// object-level part (where each object of the backup would land) is enforced by the engine before any write.
 /// </summary>
-public static partial class RestoreSpecCheck
+public static class RestoreSpecCheck
 {
     /// <summary>Returns the first problem as (reason, message), or null when the spec can run.</summary>
     /// <param name="restore">The restore.</param>
@@ -58,17 +58,17 @@ public static partial class RestoreSpecCheck
 
         foreach (var ns in spec.IncludeNamespaces ?? [])
         {
-            if (!Dns1123Label().IsMatch(ns))
+            if (!RestoreSelection.IsNamespaceName(ns))
             {
-                return Invalid($"spec.includeNamespaces: '{ns}' is not a valid namespace name");
+                return Invalid($"spec.includeNamespaces: '{ns}' is not a valid namespace name (an RFC 1123 label of at most {RestoreSelection.MaxNamespaceNameLength} characters)");
             }
         }
 
         foreach (var (from, to) in spec.NamespaceMapping ?? [])
         {
-            if (!Dns1123Label().IsMatch(from) || !Dns1123Label().IsMatch(to))
+            if (!RestoreSelection.IsNamespaceName(from) || !RestoreSelection.IsNamespaceName(to))
             {
-                return Invalid($"spec.namespaceMapping: '{from}' → '{to}' must map a namespace name to a namespace name");
+                return Invalid($"spec.namespaceMapping: '{from}' → '{to}' must map a namespace name to a namespace name (RFC 1123 labels of at most {RestoreSelection.MaxNamespaceNameLength} characters)");
             }
         }
 
@@ -107,7 +107,4 @@ public static partial class RestoreSpecCheck
     }
 
     private static (string, string) Invalid(string message) => (RestoreReasons.InvalidSpec, message);
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex Dns1123Label();
 }

@@ -15,6 +15,9 @@ namespace DBackup.Pipeline.Restore;
 /// </remarks>
 public sealed record RestoreSelection
 {
+    /// <summary>The longest namespace name Kubernetes accepts (an RFC 1123 label).</summary>
+    public const int MaxNamespaceNameLength = 63;
+
     /// <summary>Everything, unrenamed.</summary>
     public static RestoreSelection All { get; } = new();
 
@@ -85,9 +88,9 @@ public sealed record RestoreSelection
     {
         foreach (var (from, to) in NamespaceMapping)
         {
-            if (!IsDnsLabel(from) || !IsDnsLabel(to))
+            if (!IsNamespaceName(from) || !IsNamespaceName(to))
             {
-                throw new ArgumentException($"namespace mapping '{from}={to}' is invalid: both sides must be namespace names (lowercase letters, digits and '-')");
+                throw new ArgumentException($"namespace mapping '{from}={to}' is invalid: both sides must be namespace names (lowercase letters, digits and '-', at most {MaxNamespaceNameLength} characters)");
             }
         }
 
@@ -109,7 +112,12 @@ public sealed record RestoreSelection
         return name == qualified || name == reference.Resource || name == reference.Kind.ToLowerInvariant();
     }
 
-    private static bool IsDnsLabel(string name) =>
-        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
+    /// <summary>
+    /// Whether <paramref name="name"/> can name a namespace: an RFC 1123 label of at most
+    /// <see cref="MaxNamespaceNameLength"/> lowercase letters, digits and '-', starting and ending with a letter or digit.
+    /// </summary>
+    /// <remarks>The one check for namespace names in restores: the engine's <see cref="Validate"/> and the operator's spec check use it.</remarks>
+    public static bool IsNamespaceName(string? name) =>
+        name is { Length: > 0 and <= MaxNamespaceNameLength } && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')
         && name[0] != '-' && name[^1] != '-';
 }

@@ -67,6 +67,42 @@ public sealed class RestoreSelectionTests
     }
 
     [Theory]
+    // Valid: RFC 1123 labels of 1 to 63 characters.
+    [InlineData("a", true)]
+    [InlineData("shop-copy", true)]
+    [InlineData("0abc9", true)]
+    [InlineData(63, true)]
+    // Too long, empty, or not a label.
+    [InlineData(64, false)]
+    [InlineData("", false)]
+    [InlineData("-shop", false)]
+    [InlineData("shop-", false)]
+    [InlineData("Shop", false)]
+    [InlineData("shop.copy", false)]
+    [InlineData("shop_copy", false)]
+    public void IsNamespaceName_AcceptsExactlyRfc1123LabelsOfAtMost63Characters(object name, bool expected)
+    {
+        var text = name is int length ? Long(length) : (string)name;
+
+        Assert.Equal(expected, RestoreSelection.IsNamespaceName(text));
+    }
+
+    [Fact]
+    public void Validate_AcceptsA63CharacterTarget_AndRejectsA64CharacterOne()
+    {
+        new RestoreSelection { NamespaceMapping = new Dictionary<string, string> { ["shop"] = Long(63) } }.Validate();
+        new RestoreSelection { NamespaceMapping = new Dictionary<string, string> { [Long(63)] = "shop" } }.Validate();
+
+        var target = Assert.Throws<ArgumentException>(() => new RestoreSelection { NamespaceMapping = new Dictionary<string, string> { ["shop"] = Long(64) } }.Validate());
+        var source = Assert.Throws<ArgumentException>(() => new RestoreSelection { NamespaceMapping = new Dictionary<string, string> { [Long(64)] = "shop" } }.Validate());
+        Assert.Contains("at most 63 characters", target.Message, StringComparison.Ordinal);
+        Assert.Contains("invalid", source.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A valid-looking name of <paramref name="length"/> characters ("n" plus digits).</summary>
+    private static string Long(int length) => "n" + new string('7', length - 1);
+
+    [Theory]
     [InlineData("shop", "Shop_Copy", "invalid")]
     [InlineData("a", "same;b=same", "same namespace")]
     public void Validate_RejectsBadMappings(string from, string to, string expected)

@@ -31,6 +31,23 @@ public sealed class MetaBackupRestoreFailureTests(OperatorClusterFixture cluster
     }
 
     [Fact]
+    public async Task Reconcile_FailsWithInvalidSpec_ForA64CharacterNamespaceName_BeforeReadingAnything()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        var overlong = "n" + new string('7', 63);
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; s.IncludeNamespaces = [world.Namespace, overlong]; });
+
+        var restore = await world.ReconcileAsync();
+
+        var (_, message) = FailedCondition(restore, RestoreReasons.InvalidSpec);
+        Assert.StartsWith($"spec.includeNamespaces: '{overlong}' is not a valid namespace name", message, StringComparison.Ordinal);
+        Assert.Null(restore.Status!.BackupName);
+        Assert.Equal("red", await world.ColorAsync());
+    }
+
+    [Fact]
     public async Task Reconcile_FailsWithBackupNotFound_ForAnUnknownName()
     {
         await using var world = await RestoreWorld.CreateAsync(cluster);

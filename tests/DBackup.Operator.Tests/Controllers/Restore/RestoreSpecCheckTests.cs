@@ -65,4 +65,45 @@ public sealed class RestoreSpecCheckTests
             Assert.StartsWith(expected, $"{problem.Value.Reason}: {problem.Value.Message}", StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    // 63 characters is the longest namespace name Kubernetes accepts.
+    [InlineData("include", 63, null)]
+    [InlineData("mapFrom", 63, null)]
+    [InlineData("mapTo", 63, null)]
+    // 64 is refused by the spec check, as the engine's selection check would refuse it later.
+    [InlineData("include", 64, "InvalidSpec: spec.includeNamespaces: 'n777")]
+    [InlineData("mapFrom", 64, "InvalidSpec: spec.namespaceMapping: 'n777")]
+    [InlineData("mapTo", 64, "InvalidSpec: spec.namespaceMapping: 'prod' → 'n777")]
+    public void FirstProblem_RefusesNamespaceNamesLongerThan63Characters(string field, int length, string? expected)
+    {
+        var name = "n" + new string('7', length - 1);
+        var restore = new MetaBackupRestore { Metadata = new V1ObjectMeta { Name = "r", NamespaceProperty = "dbackup-system" } };
+        restore.Spec.PolicyRef = new LocalObjectReference { Name = "nightly" };
+        switch (field)
+        {
+            case "include":
+                restore.Spec.IncludeNamespaces = [name];
+                break;
+            case "mapFrom":
+                restore.Spec.NamespaceMapping = new Dictionary<string, string> { [name] = "prod" };
+                break;
+            default:
+                restore.Spec.NamespaceMapping = new Dictionary<string, string> { ["prod"] = name };
+                break;
+        }
+
+        var problem = RestoreSpecCheck.FirstProblem(restore, ["dbackup-system"]);
+
+        if (expected is null)
+        {
+            Assert.Null(problem);
+        }
+        else
+        {
+            Assert.NotNull(problem);
+            Assert.StartsWith(expected, $"{problem.Value.Reason}: {problem.Value.Message}", StringComparison.Ordinal);
+            Assert.Contains("at most 63 characters", problem.Value.Message, StringComparison.Ordinal);
+        }
+    }
 }
