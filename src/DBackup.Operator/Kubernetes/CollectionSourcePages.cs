@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DBackup.Pipeline.Archive;
@@ -28,25 +27,70 @@ internal static class CollectionSourcePages
     public static IEnumerable<string> Names(JsonDocument page) =>
         Items(page).EnumerateArray().Select(i => i.GetProperty("metadata").GetProperty("name").GetString()!);
 
-    /// <summary>Cleans the items of a page; skipped and redacted items are counted in <paramref name="stats"/>.</summary>
-    /// <exception cref="JsonException">An item is not a JSON object.</exception>
-    public static List<BackupObject> Clean(JsonDocument page, ListScope scope, bool includeSecrets, CollectionStats stats)
+    /// <summary>
+    /// Cleans the items of a list page in one forward pass over its bytes: no document is built, and each item goes
+    /// straight through <see cref="ListItemCleaner"/>. <paramref name="onContinue"/> is called once with
+    /// <c>metadata.continue</c> (null on the last page) as soon as the pass has read it — before the items when the
+    /// server sends metadata first, as the API server does — so the caller can request the next page while this one is
+    /// cleaned. Skipped and redacted items are counted in <paramref name="stats"/>.
+    /// </summary>
+    /// <exception cref="JsonException">The page is not a JSON object, or an item is not one.</exception>
+    public static List<BackupObject> Clean(ReadOnlySpan<byte> page, ListScope scope, bool includeSecrets, CollectionStats stats, Action<string?> onContinue)
     {
-        var resource = scope.Resource;
-        var items = Items(page);
-        var kept = new List<BackupObject>(items.ValueKind == JsonValueKind.Array ? items.GetArrayLength() : 0);
-        if (items.ValueKind != JsonValueKind.Array)
+        var kept = new List<BackupObject>();
+        var continued = false;
+        var reader = new Utf8JsonReader(page);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            return kept;
+            throw new JsonException($"the list of {scope.Resource.Resource} is not a JSON object");
         }
 
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("items"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    CleanItems(ref reader, scope, includeSecrets, stats, kept);
+                }
+                else
+                {
+                    reader.Skip(); // null: an empty list
+                }
+            }
+            else if (reader.ValueTextEquals("metadata"u8))
+            {
+                reader.Read();
+                var token = ReadContinue(ref reader);
+                if (!continued)
+                {
+                    continued = true;
+                    onContinue(token);
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (!continued)
+        {
+            onContinue(null);
+        }
+
+        return kept;
+    }
+
+    private static void CleanItems(ref Utf8JsonReader reader, ListScope scope, bool includeSecrets, CollectionStats stats, List<BackupObject> kept)
+    {
+        var resource = scope.Resource;
         var options = new ListItemCleanOptions(resource.ApiVersion, resource.Kind) { RedactSecrets = !includeSecrets, WatchedLabel = SkipRules.ExcludeLabel };
         var viaNodes = !ListItemCleaner.Handles(resource.ApiVersion, resource.Kind);
-        var raw = JsonMarshal.GetRawUtf8Value(items);
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using var writer = new Utf8JsonWriter(buffer);
-        var reader = new Utf8JsonReader(raw);
-        reader.Read();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             string? name, ns, skip;
@@ -54,9 +98,8 @@ internal static class CollectionSourcePages
             byte[] json;
             if (viaNodes)
             {
-                var start = (int)reader.TokenStartIndex;
-                reader.Skip();
-                (json, name, ns, skip, redacted) = CleanWithNodes(raw[start..(int)reader.BytesConsumed], resource, scope.Source.IncludeControllerOwned, includeSecrets);
+                var item = JsonNode.Parse(ref reader) ?? throw new JsonException($"an item of the list of {resource.Resource} is null");
+                (json, name, ns, skip, redacted) = CleanWithNodes(item, resource, scope.Source.IncludeControllerOwned, includeSecrets);
             }
             else
             {
@@ -85,15 +128,40 @@ internal static class CollectionSourcePages
             stats.Collected(resource);
             kept.Add(new BackupObject(reference, json));
         }
+    }
 
-        return kept;
+    // The reader is on the value of "metadata"; leaves it on that value's last token.
+    private static string? ReadContinue(ref Utf8JsonReader reader)
+    {
+        string? token = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isContinue = reader.ValueTextEquals("continue"u8);
+            reader.Read();
+            if (isContinue && reader.TokenType == JsonTokenType.String)
+            {
+                token = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return string.IsNullOrEmpty(token) ? null : token;
     }
 
     /// <summary>The DOM path, for the kinds <see cref="ListItemCleaner"/> leaves to <see cref="ObjectCleaner"/>.</summary>
     private static (byte[] Json, string? Name, string? Namespace, string? Skip, bool Redacted) CleanWithNodes(
-        ReadOnlySpan<byte> raw, ApiResource resource, bool includeControllerOwned, bool includeSecrets)
+        JsonNode node, ApiResource resource, bool includeControllerOwned, bool includeSecrets)
     {
-        var item = JsonNode.Parse(raw)!.AsObject();
+        var item = node.AsObject();
         item["apiVersion"] = resource.ApiVersion;
         item["kind"] = resource.Kind;
         var skip = SkipRules.Reason(resource, item, includeControllerOwned);

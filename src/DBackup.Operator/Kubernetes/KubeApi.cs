@@ -25,6 +25,11 @@ public sealed class KubeApi(k8s.Kubernetes client, TimeProvider? time = null)
     public Task<JsonDocument> GetAsync(string pathAndQuery, CancellationToken cancellationToken) =>
         SendJsonAsync(HttpMethod.Get, pathAndQuery, null, cancellationToken);
 
+    /// <summary>GETs a path (with query) and returns the raw body, for one-pass parsing of large answers (list pages).</summary>
+    /// <exception cref="KubeApiException">The server answered with an error status after retries.</exception>
+    public Task<ResponseBody> GetBodyAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendCoreAsync(HttpMethod.Get, pathAndQuery, null, (response, ct) => ResponseBody.ReadAsync(response.Content, ct), cancellationToken);
+
     /// <summary>POSTs (creates) an object and returns what the server stored.</summary>
     /// <exception cref="KubeApiException">The server refused, e.g. 409 AlreadyExists or 422 Invalid.</exception>
     public Task<JsonDocument> PostAsync(string pathAndQuery, JsonNode body, CancellationToken cancellationToken) =>

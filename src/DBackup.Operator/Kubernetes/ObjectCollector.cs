@@ -98,7 +98,7 @@ public sealed class ObjectCollector(KubeApi api)
     /// </summary>
     private async Task ProduceAsync(List<ListScope> scopes, bool includeSecrets, CollectionStats stats, ChannelWriter<List<BackupObject>> output, CancellationToken ct)
     {
-        Task<JsonDocument>? pending = null;
+        Task<ResponseBody>? pending = null;
         try
         {
             var index = 0;
@@ -108,17 +108,17 @@ public sealed class ObjectCollector(KubeApi api)
                 var scope = scopes[index];
                 using var page = await pending.ConfigureAwait(false);
                 pending = null;
-                var continueToken = CollectionSourcePages.ContinueToken(page);
-                if (continueToken is not null)
+                var objects = CollectionSourcePages.Clean(page.Memory.Span, scope, includeSecrets, stats, continueToken =>
                 {
-                    pending = GetPageAsync(scope, continueToken, ct);
-                }
-                else if (++index < scopes.Count)
-                {
-                    pending = GetPageAsync(scopes[index], null, ct);
-                }
-
-                var objects = CollectionSourcePages.Clean(page, scope, includeSecrets, stats);
+                    if (continueToken is not null)
+                    {
+                        pending = GetPageAsync(scope, continueToken, ct);
+                    }
+                    else if (++index < scopes.Count)
+                    {
+                        pending = GetPageAsync(scopes[index], null, ct);
+                    }
+                });
                 await output.WriteAsync(objects, ct).ConfigureAwait(false);
             }
 
@@ -144,8 +144,8 @@ public sealed class ObjectCollector(KubeApi api)
         }
     }
 
-    private Task<JsonDocument> GetPageAsync(ListScope scope, string? continueToken, CancellationToken ct) =>
-        api.GetAsync(scope.Resource.CollectionPath(scope.Namespace) + Query(scope.Source.LabelSelector, continueToken), ct);
+    private Task<ResponseBody> GetPageAsync(ListScope scope, string? continueToken, CancellationToken ct) =>
+        api.GetBodyAsync(scope.Resource.CollectionPath(scope.Namespace) + Query(scope.Source.LabelSelector, continueToken), ct);
 
     /// <summary>The namespaces a source reads; <c>[null]</c> means "all namespaces" in one cluster-wide list.</summary>
     private async Task<IReadOnlyList<string?>> NamespacesAsync(CollectionSource source, CancellationToken cancellationToken)
