@@ -20,6 +20,11 @@ internal static class BackupBench
             return await BackupBenchList.RunChildAsync(args[1..]);
         }
 
+        if (args.FirstOrDefault() == "--seed")
+        {
+            return await SeedAsync(args[1..]);
+        }
+
         List<int> counts = [10_000, 100_000];
         var secrets = 2_000;
         var reps = PipelineBench.Repetitions;
@@ -93,6 +98,20 @@ internal static class BackupBench
             children.Dispose();
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// <c>backup --seed KUBECONFIG CONFIGMAPS SECRETS</c>: fills a running cluster (e.g. <c>dbackup devcluster</c>) with the
+    /// bench's namespaces and objects, to profile a backup of them by hand. Prints the namespaces for a policy.
+    /// </summary>
+    private static async Task<int> SeedAsync(string[] args)
+    {
+        using var http = BackupBenchList.Client(args[0]);
+        var namespaces = await BackupBenchSeeder.CreateNamespacesAsync(http);
+        await BackupBenchSeeder.ConfigMapsAsync(http, 0, int.Parse(args[1], CultureInfo.InvariantCulture));
+        await BackupBenchSeeder.SecretsAsync(http, int.Parse(args[2], CultureInfo.InvariantCulture));
+        Console.WriteLine(string.Join(',', namespaces));
+        return 0;
     }
 
     private static async Task<BackupPoint> MeasurePointAsync(Setup run, HttpClient http, int count, int secrets, TimeSpan seed, int reps)
