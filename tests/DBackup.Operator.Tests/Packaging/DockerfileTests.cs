@@ -47,6 +47,7 @@ public sealed partial class DockerfileTests
             var runtime = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "dbackup.runtimeconfig.json")))!;
             Assert.Equal(["Microsoft.NETCore.App", "Microsoft.AspNetCore.App"],
                 runtime["runtimeOptions"]!["frameworks"]!.AsArray().Select(f => (string)f!["name"]!));
+            Assert.False((bool)runtime["runtimeOptions"]!["configProperties"]!["System.Runtime.TieredPGO"]!, "the shipped runtime config turns tiered PGO off (see the csproj)");
             Assert.False(File.Exists(Path.Combine(output, "libcoreclr.so")), "the publish is self-contained; the runtime image already has .NET");
         }
         finally
