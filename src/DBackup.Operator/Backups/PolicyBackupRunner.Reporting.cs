@@ -11,8 +11,6 @@ namespace DBackup.Operator.Backups;
 /// <summary>The reporting side of a run: history rows, events, retention. None of it can fail a backup that was written.</summary>
 public sealed partial class PolicyBackupRunner
 {
-    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
-
     private async Task<string?> StartHistoryAsync(string policy, string ns, string location, string trigger, DateTimeOffset start)
     {
         if (history is null)
@@ -65,14 +63,13 @@ public sealed partial class PolicyBackupRunner
         }
     }
 
-    // Events go out even when the run was cancelled meanwhile (they describe what already happened), but an
-    // unresponsive API server must not hold the run for the client's full timeout.
+    // Events go out even when the run was cancelled meanwhile (they describe what already happened: no token), but an
+    // unresponsive API server must not hold the run for the client's full timeout (the recorder bounds the call).
     private async Task Event(MetaBackupPolicy policy, string type, string reason, string message)
     {
         if (events is not null)
         {
-            using var timeout = new CancellationTokenSource(EventTimeout);
-            await events.RecordAsync(policy, type, reason, message, timeout.Token).ConfigureAwait(false);
+            await events.TryRecordAsync(policy, type, reason, message).ConfigureAwait(false);
         }
     }
 

@@ -10,8 +10,6 @@ namespace DBackup.Operator.Controllers;
 /// <summary>The reporting side of a restore: history rows, events, metrics, logs. None of it can change the outcome.</summary>
 public sealed partial class MetaBackupRestoreReconciler
 {
-    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>Reports a final outcome once its status is stored: the event, the metrics and the log line.</summary>
     private async Task ReportAsync(MetaBackupRestore entity, RestoreRunOutcome outcome)
     {
@@ -46,9 +44,8 @@ public sealed partial class MetaBackupRestoreReconciler
     {
         if (events is not null)
         {
-            // Events describe what already happened, so they go out even while stopping, but never hold a run for long.
-            using var timeout = new CancellationTokenSource(EventTimeout);
-            await events.RecordAsync(entity, type, reason, message, timeout.Token).ConfigureAwait(false);
+            // Events describe what already happened, so they go out even while stopping (no token), but never hold a run for long.
+            await events.TryRecordAsync(entity, type, reason, message).ConfigureAwait(false);
         }
     }
 

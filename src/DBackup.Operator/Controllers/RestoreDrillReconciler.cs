@@ -84,9 +84,9 @@ public sealed class RestoreDrillReconciler(
             result.Message ?? string.Empty, entity.Metadata.Generation, result.Time ?? time.GetUtcNow().UtcDateTime, result, cancellationToken).ConfigureAwait(false);
         if (events is not null)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await events.RecordAsync(entity, ok ? EventRecorder.Normal : EventRecorder.Warning, ok ? "VerificationSucceeded" : "VerificationFailed",
-                ok ? result.Message ?? "restore drill succeeded" : $"{result.Reason}: {result.Message}", timeout.Token).ConfigureAwait(false);
+            // The drill is over: its event goes out even while stopping (no token), bounded by the recorder's timeout.
+            await events.TryRecordAsync(entity, ok ? EventRecorder.Normal : EventRecorder.Warning, ok ? "VerificationSucceeded" : "VerificationFailed",
+                ok ? result.Message ?? "restore drill succeeded" : $"{result.Reason}: {result.Message}").ConfigureAwait(false);
         }
     }
 

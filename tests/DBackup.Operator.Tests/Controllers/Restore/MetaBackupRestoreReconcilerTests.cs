@@ -49,6 +49,31 @@ public sealed class MetaBackupRestoreReconcilerTests(OperatorClusterFixture clus
     }
 
     [Fact]
+    public async Task Reconcile_FinishesTheRestore_WhenTheEventsApiHangs_GivingUpOnEachEventAfterTheRecordersTimeout()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "nightly" }; s.Mode = RestoreMode.Overwrite; });
+        var hang = new DevCluster.Faults.FaultRule { Method = "POST", PathPattern = $"/api/v1/namespaces/{world.Namespace}/events", Latency = TimeSpan.FromSeconds(45) };
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        MetaBackupRestore restore;
+        using (cluster.Cluster.Faults.Add(hang))
+        {
+            restore = await world.ReconcileAsync();
+        }
+
+        // Two events (started, succeeded), each given up after EventRecorder.DefaultTimeout instead of the API's 45 s.
+        Assert.Equal(2, hang.Fired);
+        Assert.InRange(clock.Elapsed, 2 * Operator.Kubernetes.EventRecorder.DefaultTimeout, TimeSpan.FromSeconds(35));
+        Assert.Equal(RestorePhase.Succeeded, restore.Status!.Phase);
+        Assert.Equal("blue", await world.ColorAsync());
+        Assert.Contains("Could not record Normal event RestoreSucceeded", world.Logs.Text, StringComparison.Ordinal);
+        Assert.Empty(await world.EventsAsync(restore));
+    }
+
+    [Fact]
     public async Task Reconcile_RollsBack_WithAnotherRestoreOfTheSafetyBackup()
     {
         await using var world = await RestoreWorld.CreateAsync(cluster);
