@@ -13,9 +13,10 @@ namespace DBackup.Pipeline;
 /// with a one-line message.
 /// </summary>
 /// <remarks>
-/// Operations that hand out data (<see cref="ReadObjectsAsync"/>, <see cref="DecryptToAsync"/>) first verify the
+/// Operations that stream data out (<see cref="ReadObjectsAsync"/>, <see cref="DecryptToAsync"/>) first verify the
 /// whole backup in one pass, then re-open the payload and stream it again, checking each entry (or the whole
-/// payload hash) against what the first pass verified. So nothing is emitted from a backup that fails.
+/// payload hash) against what the first pass verified; <see cref="ReadAllObjectsAsync"/> holds the objects of one
+/// pass in memory until it ends. So nothing is emitted from a backup that fails.
 /// </remarks>
 public sealed class BackupReader
 {
@@ -168,6 +169,65 @@ public sealed class BackupReader
         while (await scan.NextAsync(cancellationToken).ConfigureAwait(false) is { } obj)
         {
             yield return obj;
+        }
+    }
+
+    /// <summary>
+    /// Reads and verifies the whole backup in one pass, holding its objects in memory, and hands them out only
+    /// after everything verified: half the work of <see cref="ReadObjectsAsync"/> for a caller that keeps every
+    /// object anyway (a restore). Nothing is returned from a backup that fails.
+    /// </summary>
+    /// <exception cref="InvalidBackupException">The backup fails verification.</exception>
+    public Task<IReadOnlyList<BackupObject>> ReadAllObjectsAsync(CancellationToken cancellationToken = default) =>
+        ReadAllObjectsAsync(static o => o, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadAllObjectsAsync(CancellationToken)"/> that also turns each object into a
+    /// <typeparamref name="T"/> on the other cores while the rest is still being read (a restore parses and cleans
+    /// them). The results, in archive order, are handed out only after the whole backup verified; when it fails,
+    /// its error is thrown after the work already started has ended.
+    /// </summary>
+    /// <param name="map">Pure work on one object; it may run before the backup is known to be good, so it must not
+    /// act on the object (write it anywhere), only compute.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="InvalidBackupException">The backup fails verification.</exception>
+    public async Task<IReadOnlyList<T>> ReadAllObjectsAsync<T>(Func<BackupObject, T> map, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        const int BatchSize = 256;
+        var batches = new List<Task<T[]>>();
+        var pending = new List<BackupObject>(BatchSize);
+        try
+        {
+            var source = await _open(cancellationToken).ConfigureAwait(false);
+            await using (var scan = await ArchiveScan.OpenAsync(source, _keys, Meta, _limits, cancellationToken).ConfigureAwait(false))
+            {
+                while (await scan.NextAsync(cancellationToken).ConfigureAwait(false) is { } obj)
+                {
+                    pending.Add(obj);
+                    if (pending.Count == BatchSize)
+                    {
+                        var batch = pending.ToArray();
+                        pending.Clear();
+                        batches.Add(Task.Run(() => Array.ConvertAll(batch, o => map(o)), cancellationToken));
+                    }
+                }
+            }
+
+            // The scan ends only after the last checksum, the object count and the meta.json fields were checked.
+            var results = new List<T>();
+            foreach (var batch in batches)
+            {
+                results.AddRange(await batch.ConfigureAwait(false));
+            }
+
+            results.AddRange(pending.ConvertAll(o => map(o)));
+            return results;
+        }
+        finally
+        {
+            // Never leave mapping work running behind a failed read; the read's own error is the one that counts.
+            await Task.WhenAll((IEnumerable<Task>)batches).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

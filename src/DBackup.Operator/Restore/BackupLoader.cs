@@ -6,14 +6,11 @@ namespace DBackup.Operator.Restore;
 
 /// <summary>
 /// Finds the backup a restore names and reads it completely before anything is written: the reader decrypts,
-/// decompresses and checks every checksum in a first pass, and only then hands out objects (re-checked against
-/// that pass). Objects are kept as their UTF-8 JSON bytes, about a kilobyte each for typical configuration.
+/// decompresses and checks every checksum in one pass, and hands out the objects only after the last check.
+/// Objects are kept as their UTF-8 JSON bytes, about a kilobyte each for typical configuration.
 /// </summary>
 internal static class BackupLoader
 {
-    /// <summary>The resolved backup and its verified objects.</summary>
-    public sealed record Loaded(BackupInfo Info, IReadOnlyList<BackupObject> Objects);
-
     /// <summary>Resolves <see cref="RestoreRequest.Backup"/> (a name, a payload key or <c>latest</c>) to a complete backup.</summary>
     /// <exception cref="BackupNotFoundException">No such backup, or it is incomplete or broken.</exception>
     public static async Task<BackupInfo> ResolveAsync(RestoreRequest request, CancellationToken ct)
@@ -48,9 +45,13 @@ internal static class BackupLoader
         }
     }
 
-    /// <summary>Checks the key before downloading anything, then reads and verifies every object.</summary>
+    /// <summary>
+    /// Checks the key before downloading anything, then reads and verifies every object, turning each into a
+    /// <typeparamref name="T"/> with <paramref name="prepare"/> while the rest is still read (see
+    /// <see cref="BackupReader.ReadAllObjectsAsync{T}"/>); nothing is returned unless the whole backup verified.
+    /// </summary>
     /// <exception cref="InvalidBackupException">Wrong or missing key, tampering, truncation, malformed content.</exception>
-    public static async Task<Loaded> ReadAsync(RestoreRequest request, BackupInfo info, CancellationToken ct)
+    public static async Task<IReadOnlyList<T>> ReadAsync<T>(RestoreRequest request, BackupInfo info, Func<BackupObject, T> prepare, CancellationToken ct)
     {
         if (info.Meta is { Encryption: { Enabled: true, KeyId: { } keyId } })
         {
@@ -59,12 +60,6 @@ internal static class BackupLoader
         }
 
         var reader = await BackupReader.FromDestinationAsync(request.Source, info.PayloadKey, request.Keys, request.Limits, ct).ConfigureAwait(false);
-        var objects = new List<BackupObject>();
-        await foreach (var o in reader.ReadObjectsAsync(ct).ConfigureAwait(false))
-        {
-            objects.Add(o);
-        }
-
-        return new Loaded(info, objects);
+        return await reader.ReadAllObjectsAsync(prepare, ct).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using DBackup.Operator.Kubernetes;
 
@@ -44,11 +45,7 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
                     var name = item.GetProperty("metadata").GetProperty("name").GetString();
                     if (name is not null && wanted.TryGetValue(name, out var matches))
                     {
-                        // List items of built-in types carry no apiVersion/kind; the plan compares whole objects.
-                        var node = System.Text.Json.Nodes.JsonObject.Create(item)!;
-                        node["apiVersion"] = entries[0].Resource.ApiVersion;
-                        node["kind"] = entries[0].Resource.Kind;
-                        var bytes = JsonSerializer.SerializeToUtf8Bytes(node);
+                        var bytes = WithTypeFields(item, entries[0].Resource);
                         foreach (var m in matches)
                         {
                             m.Live = bytes;
@@ -71,6 +68,32 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
                 await GetAsync(entry, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The list item as a whole object: items of built-in types carry no apiVersion/kind, and the plan compares
+    /// whole objects. Written field by field, without building a node tree.
+    /// </summary>
+    internal static byte[] WithTypeFields(JsonElement item, ApiResource resource)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("apiVersion"u8, resource.ApiVersion);
+            writer.WriteString("kind"u8, resource.Kind);
+            foreach (var field in item.EnumerateObject())
+            {
+                if (!field.NameEquals("apiVersion"u8) && !field.NameEquals("kind"u8))
+                {
+                    field.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private async Task GetAsync(PlannedObject entry, CancellationToken ct)

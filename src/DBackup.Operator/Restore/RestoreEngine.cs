@@ -44,9 +44,9 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
             info = await BackupLoader.ResolveAsync(request, cancellationToken).ConfigureAwait(false);
             _log.LogInformation("Restoring backup {Backup} from {Location} (mode {Mode}, dry run {DryRun})", info.Name, request.Source.Location, request.Mode, request.DryRun);
             var phase = System.Diagnostics.Stopwatch.StartNew();
-            var loaded = await BackupLoader.ReadAsync(request, info, cancellationToken).ConfigureAwait(false);
-            var plan = RestorePlanBuilder.Build(loaded.Objects, request.Selection, request.AllowedNamespace);
-            loaded = null;
+            var prepared = await BackupLoader.ReadAsync(request, info, o => RestorePlanBuilder.PrepareIfSelected(o, request.Selection), cancellationToken).ConfigureAwait(false);
+            var plan = RestorePlanBuilder.Build(prepared, request.AllowedNamespace);
+            prepared = null;
             _log.LogDebug("Backup {Backup} verified and {Objects} objects selected in {Milliseconds} ms", info.Name, plan.Count, phase.ElapsedMilliseconds);
             phase.Restart();
             await PlanAsync(plan, request, cancellationToken).ConfigureAwait(false);
@@ -97,17 +97,21 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
 
     private async Task PlanAsync(List<PlannedObject> plan, RestoreRequest request, CancellationToken ct)
     {
-        await new LiveObjects(api, request.Parallelism).LoadAsync(plan.Where(p => !p.Decided), ct).ConfigureAwait(false);
-        foreach (var entry in plan.Where(p => !p.Decided))
+        var open = plan.Where(p => !p.Decided).ToList();
+        await new LiveObjects(api, request.Parallelism).LoadAsync(open, ct).ConfigureAwait(false);
+        Parallel.ForEach(open, new ParallelOptions { CancellationToken = ct }, entry =>
         {
-            var decision = RestoreDecision.Decide(entry.ParseBody(), entry.ParseLive(), request.Mode == RestoreMode.Overwrite);
+            // A missing object is created whatever it holds: no need to parse it.
+            var decision = entry.Live is null
+                ? RestoreDecision.Missing(entry.Redacted)
+                : RestoreDecision.Decide(entry.ParseBody(), entry.ParseLive(), request.Mode == RestoreMode.Overwrite);
             entry.Set(decision.Action, decision.Reason);
             if (entry.Action != RestoreAction.Update)
             {
                 // Only replaced objects need their live copy (for the safety backup and the update's resourceVersion).
                 entry.Live = null;
             }
-        }
+        });
     }
 
     private async Task<BackupResult?> WriteSafetyBackupAsync(SafetyBackupTarget target, List<PlannedObject> plan, CancellationToken ct)

@@ -15,12 +15,11 @@ internal static class RestorePlanBuilder
 {
     private static readonly ApiResource NamespaceResource = new(string.Empty, "v1", "namespaces", "Namespace", false, []);
 
-    /// <summary>Builds the ordered plan.</summary>
+    /// <summary>Builds the ordered plan from the objects <see cref="PrepareIfSelected"/> kept.</summary>
     /// <exception cref="RestoreRefusedException">The selection writes outside <paramref name="allowedNamespace"/>.</exception>
-    public static List<PlannedObject> Build(IEnumerable<BackupObject> objects, RestoreSelection selection, string? allowedNamespace)
+    public static List<PlannedObject> Build(IEnumerable<PlannedObject?> prepared, string? allowedNamespace)
     {
-        // Parsing, cleaning and mapping are independent per object: spread them over the cores, keep the order.
-        var plan = objects.AsParallel().AsOrdered().Where(o => selection.Includes(o.Ref)).Select(o => Prepare(o, selection)).ToList();
+        var plan = prepared.OfType<PlannedObject>().ToList();
         if (allowedNamespace is not null)
         {
             plan = ApplyTenancy(plan, allowedNamespace);
@@ -33,6 +32,13 @@ internal static class RestorePlanBuilder
         return [.. plan.OrderBy(p => p.Rank).ThenBy(p => p.Resource.QualifiedName, StringComparer.Ordinal)
             .ThenBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// The plan entry of one backup object (cleaned, parsed and mapped), or null when the selection leaves it out.
+    /// Independent per object, so the loader runs it on the other cores while the backup is still being read.
+    /// </summary>
+    public static PlannedObject? PrepareIfSelected(BackupObject o, RestoreSelection selection) =>
+        selection.Includes(o.Ref) ? Prepare(o, selection) : null;
 
     private static PlannedObject Prepare(BackupObject o, RestoreSelection selection)
     {

@@ -17,6 +17,10 @@ public sealed record RestoreDecision(RestoreAction Action, string? Reason)
     /// <summary>Skip reason in Merge mode.</summary>
     public const string MergeSkip = "exists and differs; Merge mode keeps it";
 
+    /// <summary>The decision for an object the cluster does not have: create it (noting placeholder values for a redacted Secret).</summary>
+    /// <param name="redacted">Whether the object is a Secret from a redacted backup.</param>
+    public static RestoreDecision Missing(bool redacted) => new(RestoreAction.Create, redacted ? PlaceholderNote : null);
+
     /// <summary>
     /// Decides: missing objects are created; objects that already hold every backed-up field are unchanged;
     /// a redacted Secret never replaces an existing one; the rest are updated in Overwrite mode and skipped in Merge mode.
@@ -30,7 +34,7 @@ public sealed record RestoreDecision(RestoreAction Action, string? Reason)
         var redacted = SecretRedactor.IsSecret(wanted) && SecretRedactor.IsRedacted(wanted);
         if (live is null)
         {
-            return new RestoreDecision(RestoreAction.Create, redacted ? PlaceholderNote : null);
+            return Missing(redacted);
         }
 
         if (ObjectComparison.IsSubset(wanted, live))

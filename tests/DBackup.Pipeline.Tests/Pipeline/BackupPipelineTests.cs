@@ -46,9 +46,25 @@ public sealed class BackupPipelineTests
 
         Assert.Equal(objects.Select(o => o.Ref), read.Select(o => o.Ref));
         Assert.True(objects.Zip(read).All(p => p.First.Json.Span.SequenceEqual(p.Second.Json.Span)));
+        var inOnePass = await reader.ReadAllObjectsAsync();
+        Assert.Equal(objects.Select(o => o.Ref), inOnePass.Select(o => o.Ref));
+        Assert.True(objects.Zip(inOnePass).All(p => p.First.Json.Span.SequenceEqual(p.Second.Json.Span)));
+        Assert.Equal(objects.Select(o => o.Ref.Name), await reader.ReadAllObjectsAsync(o => o.Ref.Name));
         var verification = await reader.VerifyAsync(default);
         Assert.Equal(result.Meta.Sha256, verification.PayloadSha256);
         Assert.Equal(count, verification.Objects);
+    }
+
+    [Fact]
+    public async Task ReadAllObjects_PassesOnTheMappingsOwnFailure_FromAGoodBackup()
+    {
+        var destination = new InMemoryDestination();
+        var result = await new BackupPipeline().WriteAsync(PipelineSome.Request(), PipelineSome.Stream(PipelineSome.Many(600, seed: 4)), destination, default);
+        var reader = await BackupReader.FromDestinationAsync(destination, result.MetaKey);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => reader.ReadAllObjectsAsync<int>(
+            o => o.Ref.Name.EndsWith('7') ? throw new InvalidOperationException($"cannot map {o.Ref.Name}") : 0));
+        Assert.StartsWith("cannot map", e.Message);
     }
 
     [Fact]

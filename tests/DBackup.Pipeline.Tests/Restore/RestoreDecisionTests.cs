@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using DBackup.Pipeline.Objects;
 using DBackup.Pipeline.Restore;
@@ -120,8 +121,124 @@ public sealed class RestoreDecisionTests
     [InlineData("""{"ports":[{"port":80}]}""", """{"ports":[{"port":80},{"port":81}]}""", false)]
     [InlineData("""{"args":["a","b"]}""", """{"args":["b","a"]}""", false)]
     [InlineData("""{"a":null}""", """{}""", true)]
-    public void IsSubset_AllowsServerDefaultsInsideListElements(string wanted, string actual, bool expected) =>
+    [InlineData("""{"a":null}""", """{"a":null}""", true)]
+    [InlineData("""{"a":null}""", """{"a":1}""", false)]
+    [InlineData("""{"a":{}}""", """{}""", false)]
+    [InlineData("""{"a":[]}""", """{"a":null}""", false)]
+    [InlineData("""{"a":"1"}""", """{"a":1}""", false)]
+    [InlineData("""{"a":"x"}""", """{"a":{"x":1}}""", false)]
+    [InlineData("""{"m":{"k":"v"}}""", """{"m":{"k":"v","extra":"e"},"status":{}}""", true)]
+    [InlineData("""{"m":{"k":"v"}}""", """{"m":{"K":"v"}}""", false)]
+    public void IsSubset_AllowsServerDefaultsInsideListElements(string wanted, string actual, bool expected)
+    {
         Assert.Equal(expected, ObjectComparison.IsSubset(JsonNode.Parse(wanted), JsonNode.Parse(actual)));
+        Assert.Equal(expected, ObjectComparison.IsSubset(Encoding.UTF8.GetBytes(wanted), Encoding.UTF8.GetBytes(actual)));
+    }
+
+    [Fact]
+    public void IsSubset_OverBytes_FoldsStringDataLikeTheNodeComparison()
+    {
+        var wanted = Encoding.UTF8.GetBytes(Secret("stringData", Canary).ToJsonString());
+        var live = Encoding.UTF8.GetBytes(Live(Secret("data", Convert.ToBase64String(Encoding.UTF8.GetBytes(Canary)))).ToJsonString());
+
+        Assert.True(ObjectComparison.IsSubset(wanted, live));
+        Assert.False(ObjectComparison.IsSubset(Encoding.UTF8.GetBytes(Secret("stringData", "other").ToJsonString()), live));
+    }
+
+    /// <summary>
+    /// Both entry points (nodes and bytes) must agree with a plain reference reading of "every wanted field holds"
+    /// on every pair of a seeded corpus of objects and mutated copies.
+    /// </summary>
+    [Fact]
+    public void IsSubset_AgreesWithAReferenceDefinition_OnRandomMutations()
+    {
+        var random = new Random(20261123);
+        int same = 0, differ = 0;
+        for (var i = 0; i < 3_000; i++)
+        {
+            var wanted = RandomObject(random, depth: 0);
+            var actual = (JsonObject)wanted.DeepClone();
+            for (var m = random.Next(0, 3); m > 0; m--)
+            {
+                Mutate(random, actual);
+            }
+
+            var expected = Holds(wanted, actual);
+            Assert.Equal(expected, ObjectComparison.IsSubset(wanted, actual));
+            Assert.Equal(expected, ObjectComparison.IsSubset(Encoding.UTF8.GetBytes(wanted.ToJsonString()), Encoding.UTF8.GetBytes(actual.ToJsonString())));
+            Assert.Equal(expected, ObjectComparison.DifferingPaths(wanted, actual).Count == 0);
+            _ = expected ? same++ : differ++;
+        }
+
+        // Both outcomes must be well represented, or the corpus proves nothing.
+        Assert.True(same > 500 && differ > 500, $"{same} subsets, {differ} not");
+    }
+
+    /// <summary>The reference: objects hold every wanted field, lists hold each wanted element at the same length, values are equal, null matches absent.</summary>
+    private static bool Holds(JsonNode? wanted, JsonNode? actual) => wanted switch
+    {
+        JsonObject w => actual is JsonObject a && w.All(p => Holds(p.Value, a[p.Key])),
+        JsonArray w => actual is JsonArray a && a.Count == w.Count && w.Select((item, i) => Holds(item, a[i])).All(x => x),
+        _ => JsonNode.DeepEquals(wanted, actual),
+    };
+
+    private static JsonObject RandomObject(Random random, int depth)
+    {
+        var obj = new JsonObject();
+        for (var i = random.Next(1, 5); i > 0; i--)
+        {
+            obj[$"k{random.Next(6)}"] = RandomValue(random, depth + 1);
+        }
+
+        return obj;
+    }
+
+    private static JsonNode? RandomValue(Random random, int depth) => random.Next(depth < 3 ? 8 : 5) switch
+    {
+        0 => null,
+        1 => JsonValue.Create(random.Next(3)),
+        2 => JsonValue.Create(random.Next(2) == 0),
+        3 or 4 => JsonValue.Create($"v{random.Next(3)}"),
+        5 or 6 => RandomObject(random, depth),
+        _ => new JsonArray([.. Enumerable.Range(0, random.Next(0, 3)).Select(_ => RandomValue(random, depth + 1))]),
+    };
+
+    /// <summary>What a server or a concurrent writer does to an object: add, drop or change a field, somewhere in the tree.</summary>
+    private static void Mutate(Random random, JsonNode node)
+    {
+        while (true)
+        {
+            var children = node switch
+            {
+                JsonObject o => o.Select(p => p.Value).OfType<JsonNode>().Where(c => c is JsonObject or JsonArray).ToList(),
+                JsonArray a => a.OfType<JsonNode>().Where(c => c is JsonObject or JsonArray).ToList(),
+                _ => [],
+            };
+            if (children.Count > 0 && random.Next(2) == 0)
+            {
+                node = children[random.Next(children.Count)];
+                continue;
+            }
+
+            switch (node)
+            {
+                case JsonObject o when o.Count > 0 && random.Next(3) == 0:
+                    o.Remove(o.ElementAt(random.Next(o.Count)).Key);
+                    break;
+                case JsonObject o:
+                    o[$"k{random.Next(8)}"] = RandomValue(random, 3);
+                    break;
+                case JsonArray a when a.Count > 0 && random.Next(2) == 0:
+                    a[random.Next(a.Count)] = RandomValue(random, 3);
+                    break;
+                case JsonArray a:
+                    a.Add(RandomValue(random, 3));
+                    break;
+            }
+
+            return;
+        }
+    }
 
     [Theory]
     [InlineData("apiextensions.k8s.io", "customresourcedefinitions", "", "namespaces")]
