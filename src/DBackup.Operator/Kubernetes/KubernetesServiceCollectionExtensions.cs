@@ -66,9 +66,9 @@ public static class KubernetesServiceCollectionExtensions
     /// <summary>The client configuration: an explicit kubeconfig, else in-cluster, else the default kubeconfig.</summary>
     /// <param name="kubeconfigPath">A kubeconfig file, or null.</param>
     public static KubernetesClientConfiguration ClientConfiguration(string? kubeconfigPath) =>
-        kubeconfigPath is not null ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfigPath)
+        kubeconfigPath is not null ? KubeconfigFile.Load(kubeconfigPath)
         : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig()
-        : KubernetesClientConfiguration.BuildDefaultConfig();
+        : KubeconfigFile.LoadDefault();
 
     /// <summary>The namespace the operator runs in: <c>POD_NAMESPACE</c>, the service account's namespace, or <c>default</c>.</summary>
     public static string OperatorNamespace()
