@@ -2,6 +2,7 @@ using System.CommandLine;
 using DBackup.Operator.Backups;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
+using DBackup.Operator.Manifests;
 using DBackup.Operator.Scheduling;
 using DBackup.Pipeline.Storage;
 using k8s;
@@ -99,9 +100,9 @@ internal static class BackupCommand
         MetaBackupPolicy policy;
         try
         {
-            policy = KubernetesYaml.Deserialize<MetaBackupPolicy>(text, strict: true);
+            policy = StrictManifest.Read<MetaBackupPolicy>(file, text);
         }
-        catch (Exception e) when (e is YamlDotNet.Core.YamlException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        catch (ManifestException e)
         {
             throw CliException.Usage($"{file} is not a valid MetaBackupPolicy manifest: {e.Message.ReplaceLineEndings(" ")}");
         }
