@@ -12,7 +12,9 @@ namespace DBackup.Operator.Scheduling;
 /// </summary>
 /// <param name="events">Event recorder, or null to record none (the log line is still written).</param>
 /// <param name="logger">Structured log.</param>
-public sealed class MissedScheduleReporter(EventRecorder? events, ILogger logger)
+/// <param name="eventTimeout">How long the event may take before it is given up (null: <see cref="EventRecorder.DefaultTimeout"/>),
+/// so an unresponsive API server never holds the policy's reconcile.</param>
+public sealed class MissedScheduleReporter(EventRecorder? events, ILogger logger, TimeSpan? eventTimeout = null)
 {
     /// <summary>The event reason, the CronJob controller's.</summary>
     public const string Reason = "MissSchedule";
@@ -37,7 +39,7 @@ public sealed class MissedScheduleReporter(EventRecorder? events, ILogger logger
         logger.LogWarning("MetaBackupPolicy {Namespace}/{Name}: {Message}", policy.Metadata.NamespaceProperty, policy.Metadata.Name, message);
         if (events is not null)
         {
-            await events.WarningAsync(policy, Reason, message, cancellationToken).ConfigureAwait(false);
+            await events.TryRecordAsync(policy, EventRecorder.Warning, Reason, message, eventTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         return true;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DBackup.DevCluster.Faults;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Kubernetes;
+using DBackup.Operator.Scheduling;
 using DBackup.Operator.Tests.Backups;
 using DBackup.Operator.Tests.Support;
 using k8s;
@@ -82,6 +83,24 @@ public sealed class EventRecorderTimeoutTests(OperatorClusterFixture cluster) : 
         Assert.Equal(("BackupSucceeded", policy.Metadata.Uid), (stored.Reason, stored.InvolvedObject.Uid));
         Assert.Empty(logger.Lines);
         Assert.Equal(TimeSpan.FromSeconds(10), EventRecorder.DefaultTimeout);
+    }
+
+    [Fact]
+    public async Task MissedScheduleReport_IsNotHeldByAHangingApiServer()
+    {
+        var (policy, ns) = await PolicyAsync();
+        var logger = new CollectingLogger<EventRecorder>();
+        var reporter = new MissedScheduleReporter(new EventRecorder(cluster.Client, logger), logger, TimeSpan.FromMilliseconds(500));
+        var hang = new FaultRule { Method = "POST", PathPattern = $"/api/v1/namespaces/{ns}/events", Latency = TimeSpan.FromSeconds(30) };
+        using var fault = cluster.Cluster.Faults.Add(hang);
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await reporter.ReportAsync(policy, new DateTime(2026, 1, 2, 3, 0, 0, DateTimeKind.Utc), null, CancellationToken.None));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, hang.Fired);
+        Assert.Contains(logger.Lines, l => l.Contains("Missed scheduled time 2026-01-02T03:00:00Z", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, l => l.StartsWith("Warning: Could not record Warning event MissSchedule", StringComparison.Ordinal));
     }
 
     private async Task<(MetaBackupPolicy Policy, string Namespace)> PolicyAsync()
