@@ -16,7 +16,7 @@ internal static class RestoreCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "Backup file: a local path or s3://bucket/prefix/policy/name.tar.gz[.enc] (its .meta.json must be next to it)" };
+        var file = new Argument<string>("FILE") { Description = "Backup file: a local path or s3://bucket/prefix/policy/name.tar.gz[.enc]; its .meta.json, when next to it, is checked too" };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config or in-cluster)", HelpName = "F" };
         var keys = KeyOptions.Create();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (with field diffs) and validate it with the server's dryRun=All; change nothing" };
@@ -56,6 +56,7 @@ internal static class RestoreCommand
                 {
                     Source = location.Destination,
                     Backup = location.Key,
+                    AcceptPayloadWithoutMeta = true,
                     Keys = ring,
                     Mode = parse.GetValue(mode),
                     Selection = selection,

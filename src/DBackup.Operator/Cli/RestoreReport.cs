@@ -33,6 +33,11 @@ internal static class RestoreReport
             context.Out.WriteLine($"Safety backup of the replaced objects: {result.SafetyBackupKey} (restore it to undo the updates)");
         }
 
+        if (result.BackupNote is { } note)
+        {
+            context.Warn($"{note}; the payload describes itself and was verified completely before anything was written");
+        }
+
         foreach (var secret in result.SecretsNeedingValues)
         {
             context.Warn($"Secret {secret} was {(result.DryRun ? "planned" : "created")} with placeholder values from a redacted backup: set its real values");

@@ -15,7 +15,23 @@ internal static class BackupLoader
     /// <exception cref="BackupNotFoundException">No such backup, or it is incomplete or broken.</exception>
     public static async Task<BackupInfo> ResolveAsync(RestoreRequest request, CancellationToken ct)
     {
-        var info = await BackupCatalog.FindAsync(request.Source, request.Policy ?? FolderOf(request.Backup), request.Backup, ct).ConfigureAwait(false);
+        BackupInfo info;
+        try
+        {
+            info = await BackupCatalog.FindAsync(request.Source, request.Policy ?? FolderOf(request.Backup), request.Backup, ct).ConfigureAwait(false);
+        }
+        catch (BackupNotFoundException) when (request.AcceptPayloadWithoutMeta && !string.Equals(request.Backup, BackupCatalog.Latest, StringComparison.OrdinalIgnoreCase))
+        {
+            // A file named exactly, copied without its meta.json: it is verified completely before any write all the same.
+            var alone = await BackupCatalog.FindPayloadAloneAsync(request.Source, request.Backup, ct).ConfigureAwait(false);
+            if (alone is null)
+            {
+                throw;
+            }
+
+            return alone;
+        }
+
         if (!info.IsRestorable)
         {
             throw new BackupNotFoundException($"backup {info.Name} cannot be restored: {info.Problem}");

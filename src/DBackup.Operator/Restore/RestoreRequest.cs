@@ -21,6 +21,14 @@ public sealed record RestoreRequest
     /// </summary>
     public string Backup { get; init; } = BackupCatalog.Latest;
 
+    /// <summary>
+    /// Whether a payload named exactly by <see cref="Backup"/> may be restored when its meta.json is missing (the
+    /// offline CLI, given a file that was copied on its own). The payload describes itself and is verified completely
+    /// before any write; only the cross-checks against meta.json are lost. Never applies to <c>latest</c>, where a
+    /// payload without meta.json is an upload that did not finish.
+    /// </summary>
+    public bool AcceptPayloadWithoutMeta { get; init; }
+
     /// <summary>Candidate keys; the backup's keyId picks one. Empty reads unencrypted backups only.</summary>
     public KeyRing Keys { get; init; } = KeyRing.Empty;
 

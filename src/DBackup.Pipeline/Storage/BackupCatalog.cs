@@ -87,12 +87,37 @@ public static class BackupCatalog
             ?? throw new BackupNotFoundException($"No backup named '{nameOrLatest}' in {scope}.");
     }
 
+    /// <summary>
+    /// A payload stored under exactly <paramref name="payloadKey"/> whose meta.json is missing, described from its key
+    /// alone (no <see cref="BackupInfo.Meta"/>, <see cref="BackupInfo.Problem"/> says so); null when no such payload exists.
+    /// For callers that restore a file named explicitly; <see cref="FindAsync"/> never returns such a backup.
+    /// </summary>
+    public static async Task<BackupInfo?> FindPayloadAloneAsync(IBackupDestination destination, string payloadKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (payloadKey.EndsWith(BackupName.MetaSuffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        await foreach (var item in destination.ListAsync(payloadKey, cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Key == payloadKey)
+            {
+                var metaKey = payloadKey + BackupName.MetaSuffix;
+                return Fallback(metaKey, item.LastModified, payloadKey, item) with { Problem = $"{metaKey} is missing: read from the payload alone" };
+            }
+        }
+
+        return null;
+    }
+
     private static async Task<BackupInfo> DescribeAsync(IBackupDestination destination, StoredObject metaObject,
         IReadOnlyDictionary<string, StoredObject> objects, CancellationToken cancellationToken)
     {
         var payloadKey = BackupName.PayloadKeyOf(metaObject.Key);
         objects.TryGetValue(payloadKey, out var payload);
-        var fallback = Fallback(metaObject, payloadKey, payload);
+        var fallback = Fallback(metaObject.Key, metaObject.LastModified, payloadKey, payload);
         BackupMeta meta;
         try
         {
@@ -122,16 +147,17 @@ public static class BackupCatalog
         return info;
     }
 
-    private static BackupInfo Fallback(StoredObject metaObject, string payloadKey, StoredObject? payload)
+    /// <summary>What the keys alone tell (policy, name, time); <paramref name="modified"/> stands in for the time of keys that are not ours.</summary>
+    private static BackupInfo Fallback(string metaKey, DateTimeOffset modified, string payloadKey, StoredObject? payload)
     {
-        var parsed = BackupName.TryParseKey(metaObject.Key, out var policy, out var name, out var createdAt);
+        var parsed = BackupName.TryParseKey(metaKey, out var policy, out var name, out var createdAt);
         var folder = payloadKey.Contains('/', StringComparison.Ordinal) ? payloadKey[..payloadKey.LastIndexOf('/')] : string.Empty;
         return new BackupInfo
         {
             Name = parsed ? name! : StripExtensions(FileName(payloadKey)),
             Policy = parsed ? policy! : folder,
-            CreatedAt = parsed ? createdAt : metaObject.LastModified,
-            MetaKey = metaObject.Key,
+            CreatedAt = parsed ? createdAt : modified,
+            MetaKey = metaKey,
             PayloadKey = payloadKey,
             PayloadSize = payload?.Size,
             State = BackupState.Complete,

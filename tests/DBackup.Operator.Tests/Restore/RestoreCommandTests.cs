@@ -115,6 +115,61 @@ public sealed class RestoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restore_AFileCopiedWithoutItsMetaJson_IsVerifiedAndRestored_WithAWarning()
+    {
+        var lone = CopyOfBackup("lone", File.ReadAllBytes(_backup));
+
+        var run = await _cli.RunOkAsync("restore", lone, "--kubeconfig", Kubeconfig, "--key-file", _key);
+
+        Assert.Contains("8 created", run.Out, StringComparison.Ordinal);
+        Assert.Contains(".meta.json is missing: read from the payload alone", run.Err, StringComparison.Ordinal);
+        Assert.Equal("8080", (await Client.CoreV1.ReadNamespacedConfigMapAsync("app-config", "default")).Data["port"]);
+    }
+
+    [Fact]
+    public async Task Restore_Component_SelectsOnlyThatComponentsObjects()
+    {
+        var before = _cluster.ResourceVersion;
+
+        var other = await _cli.RunOkAsync("restore", _backup, "--kubeconfig", Kubeconfig, "--key-file", _key, "--component", "not-in-this-backup");
+
+        Assert.Contains("0 created, 0 updated, 0 unchanged, 0 skipped, 0 failed", other.Out, StringComparison.Ordinal);
+        Assert.Equal(before, _cluster.ResourceVersion);
+
+        var packed = await _cli.RunOkAsync("restore", _backup, "--kubeconfig", Kubeconfig, "--key-file", _key, "--component", DBackup.Operator.Cli.PackCommand.DefaultComponent);
+
+        Assert.Contains("8 created", packed.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restore_ATruncatedFileWithoutMetaJson_ChangesNothing()
+    {
+        var bytes = File.ReadAllBytes(_backup);
+        var lone = CopyOfBackup("cut", bytes[..(bytes.Length * 2 / 3)]);
+        var before = _cluster.ResourceVersion;
+
+        var run = await _cli.RunAsync("restore", lone, "--kubeconfig", Kubeconfig, "--key-file", _key);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("dbackup: ", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _cluster.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Restore_AFileWithAnUnreadableMetaJson_IsRefused_NotReadAlone()
+    {
+        var copy = CopyOfBackup("badmeta", File.ReadAllBytes(_backup));
+        File.WriteAllText(copy + ".meta.json", "{ not json");
+        var before = _cluster.ResourceVersion;
+
+        var run = await _cli.RunAsync("restore", copy, "--kubeconfig", Kubeconfig, "--key-file", _key);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cannot be restored", run.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _cluster.ResourceVersion);
+    }
+
+    [Fact]
     public async Task Restore_ExitsOne_WhenAnObjectFails_AndStillAppliesTheRest()
     {
         _cli.Write("broken/cm.yaml", """
@@ -147,5 +202,14 @@ public sealed class RestoreCommandTests : IAsyncLifetime
         var secret = await Client.CoreV1.ReadNamespacedSecretAsync("db-credentials", "team-a");
         secret.Data["password"] = Encoding.UTF8.GetBytes(password);
         await Client.CoreV1.ReplaceNamespacedSecretAsync(secret, "db-credentials", "team-a");
+    }
+
+    /// <summary>The backup's payload (or <paramref name="bytes"/> in its place) alone in a folder of its own, without its meta.json.</summary>
+    private string CopyOfBackup(string folder, byte[] bytes)
+    {
+        var path = _cli.PathOf(folder, Path.GetFileName(_backup));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        return path;
     }
 }

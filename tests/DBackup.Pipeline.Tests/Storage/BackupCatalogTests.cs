@@ -41,6 +41,23 @@ public sealed class BackupCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task FindPayloadAlone_DescribesANamedPayloadWithoutMeta_AndNothingElse()
+    {
+        await WriteAsync(destination, "nightly", At(1));
+        await WriteAsync(destination, "nightly", At(2), withMeta: false);
+
+        var alone = await BackupCatalog.FindPayloadAloneAsync(destination, "nightly/nightly-20260102T030000Z.tar.gz", CancellationToken.None);
+
+        Assert.NotNull(alone);
+        Assert.Equal(("nightly-20260102T030000Z", "nightly", At(2)), (alone.Name, alone.Policy, alone.CreatedAt));
+        Assert.Null(alone.Meta);
+        Assert.Contains("nightly/nightly-20260102T030000Z.tar.gz.meta.json is missing", alone.Problem, StringComparison.Ordinal);
+        Assert.Null(await BackupCatalog.FindPayloadAloneAsync(destination, "nightly/nightly-20260103T030000Z.tar.gz", CancellationToken.None));
+        Assert.Null(await BackupCatalog.FindPayloadAloneAsync(destination, "nightly/nightly-20260101T030000Z.tar.gz.meta.json", CancellationToken.None));
+        Assert.Null(await BackupCatalog.FindPayloadAloneAsync(destination, "nightly/nightly-20260102T030000Z.tar", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ListAsync_ReportsPayloadMissing_WhenMetaHasNoPayload()
     {
         await WriteAsync(destination, "nightly", At(1), withPayload: false);
