@@ -32,9 +32,6 @@ public static class ConditionReasons
 
     /// <summary>The reconcile failed with an error; the message says which.</summary>
     public const string ReconcileError = "ReconcileError";
-
-    /// <summary>The reconcile has not finished yet.</summary>
-    public const string Progressing = "Progressing";
 }
 
 /// <summary>

@@ -254,6 +254,24 @@ public sealed class PolicyBackupRunnerTests(OperatorClusterFixture cluster) : IC
     }
 
     [Fact]
+    public async Task RunAsync_FailsWithCollectionFailed_AndWritesNothing_WhenTheApiServerRefusesAList()
+    {
+        await using var world = await RunnerWorld.CreateAsync(cluster);
+        await world.ConfigMapAsync("app-config");
+        var policy = await world.PolicyAsync();
+        using var registration = cluster.Cluster.Faults.Add(FaultRule.Status(403, pathPattern: $"/api/v1/namespaces/{world.Namespace}/configmaps*", method: "GET"));
+
+        var result = await world.Runner.RunAsync(policy, BackupTriggers.Schedule, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(RunFailureReasons.CollectionFailed, result.Reason);
+        Assert.Contains($"/api/v1/namespaces/{world.Namespace}/configmaps", result.Message, StringComparison.Ordinal);
+        Assert.Empty(world.Files(world.Backups));
+        Assert.Empty(world.Files(world.TempDirectory));
+        Assert.Contains(await world.EventsAsync(policy), e => e.Reason == "BackupFailed");
+    }
+
+    [Fact]
     public async Task RunAsync_FailsWithInvalidSpec_WhenMaxAgeDoesNotParse()
     {
         await using var world = await RunnerWorld.CreateAsync(cluster);

@@ -1,3 +1,4 @@
+using DBackup.DevCluster.Faults;
 using System.Text;
 using DBackup.Operator.Tests.Backups;
 using DBackup.Operator.Restore;
@@ -54,6 +55,44 @@ public sealed class RestoreCrdTests(OperatorClusterFixture fx) : IClassFixture<O
         Assert.Equal(RestoreAction.Create, RestoreWorld.Item(result, "other").Action);
     }
 
+    /// <summary>
+    /// The read-back check: the cluster's CRD has a structural schema without <c>spec.colour</c>, so the server prunes
+    /// it from the restored object. The write succeeds, but what is stored is not what the backup holds.
+    /// </summary>
+    [Fact]
+    public async Task Run_FailsAnObjectTheServerStoredDifferently_NamingTheField()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        var group = $"{w.Namespace}.example.com";
+        await WriteAsync(w, Crd(group, "widgets", "Widget", schema: """{"type":"object","properties":{"spec":{"type":"object","properties":{"size":{"type":"integer"}}}}}"""));
+        Assert.Equal(RestoreOutcome.Succeeded, (await w.RestoreAsync(w.Request())).Outcome);
+        File.Delete(Directory.GetFiles(Path.Combine(w.Destination.Root, "nightly"), "*.meta.json").Single());
+        await WriteAsync(w, Widget(group, "widgets", "Widget", w.Namespace, "w1", colour: "blue"), ConfigMap(w.Namespace, "other"));
+
+        var result = await w.RestoreAsync(w.Request());
+
+        Assert.Equal(RestoreOutcome.PartiallyFailed, result.Outcome);
+        var widget = RestoreWorld.Item(result, "w1");
+        Assert.Equal((RestoreAction.Fail, "read back differs from what was written at spec.colour"), (widget.Action, widget.Reason));
+        Assert.Equal(RestoreAction.Create, RestoreWorld.Item(result, "other").Action);
+    }
+
+    /// <summary>The read-back check when a written object cannot be found again (here the collection answers 404 to reads).</summary>
+    [Fact]
+    public async Task Run_FailsAnObjectThatIsNotFoundWhenReadBack()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        await WriteAsync(w, ConfigMap(w.Namespace, "a"), ConfigMap(w.Namespace, "b"));
+        using var fault = w.Cluster.Cluster.Faults.Add(FaultRule.Status(404, pathPattern: $"/api/v1/namespaces/{w.Namespace}/configmaps", method: "GET"));
+
+        var result = await w.RestoreAsync(w.Request());
+
+        Assert.Equal((RestoreOutcome.Failed, RestoreFailureKinds.AllObjectsFailed), (result.Outcome, result.FailureKind));
+        Assert.StartsWith("every object failed; the first: ", result.FailureReason, StringComparison.Ordinal);
+        Assert.All(result.Items.Where(i => i.Resource == "configmaps"), i => Assert.Equal((RestoreAction.Fail, "written, but not found when read back"), (i.Action, i.Reason)));
+        Assert.NotNull(await w.Client.CoreV1.ReadNamespacedConfigMapAsync("a", w.Namespace));
+    }
+
     [Fact]
     public async Task Run_LogsNoSecretValue()
     {
@@ -76,22 +115,35 @@ public sealed class RestoreCrdTests(OperatorClusterFixture fx) : IClassFixture<O
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(canary)), log.Text, StringComparison.Ordinal);
     }
 
-    private static BackupObject Crd(string group, string plural, string kind) => new(
+    private static BackupObject ConfigMap(string ns, string name) => new(
+        new ObjectRef("app", "", "v1", "configmaps", "ConfigMap", ns, name),
+        Encoding.UTF8.GetBytes($$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"},"data":{"k":"v"}}"""));
+
+    private static BackupObject Crd(string group, string plural, string kind, string schema = """{"type":"object","x-kubernetes-preserve-unknown-fields":true}""") => new(
         new ObjectRef("crds", "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", null, $"{plural}.{group}"),
         Encoding.UTF8.GetBytes($$$$"""
             {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"{{{{plural}}}}.{{{{group}}}}"},
              "spec":{"group":"{{{{group}}}}","scope":"Namespaced","names":{"kind":"{{{{kind}}}}","plural":"{{{{plural}}}}","singular":"{{{{kind.ToLowerInvariant()}}}}","listKind":"{{{{kind}}}}List"},
-             "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+             "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{{{{schema}}}}}}]}}
             """));
 
-    private static BackupObject Widget(string group, string plural, string kind, string ns, string name) => new(
-        new ObjectRef("crs", group, "v1", plural, kind, ns, name),
-        Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject
+    private static BackupObject Widget(string group, string plural, string kind, string ns, string name, string? colour = null)
+    {
+        var spec = new System.Text.Json.Nodes.JsonObject { ["size"] = 3 };
+        if (colour is not null)
         {
-            ["apiVersion"] = $"{group}/v1", ["kind"] = kind,
-            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["namespace"] = ns },
-            ["spec"] = new System.Text.Json.Nodes.JsonObject { ["size"] = 3 },
-        }.ToJsonString()));
+            spec["colour"] = colour;
+        }
+
+        return new(
+            new ObjectRef("crs", group, "v1", plural, kind, ns, name),
+            Encoding.UTF8.GetBytes(new System.Text.Json.Nodes.JsonObject
+            {
+                ["apiVersion"] = $"{group}/v1", ["kind"] = kind,
+                ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name, ["namespace"] = ns },
+                ["spec"] = spec,
+            }.ToJsonString()));
+    }
 
     private static Task<BackupResult> WriteAsync(RestoreWorld w, params BackupObject[] objects) =>
         new BackupPipeline().WriteAsync(new BackupRequest { Policy = "nightly", Trigger = "manual", Key = w.Key }, objects.ToAsyncEnumerable(), w.Destination, CancellationToken.None);

@@ -1,3 +1,4 @@
+using DBackup.DevCluster.Faults;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Restore;
 using DBackup.Operator.Tests.Support;
@@ -17,11 +18,7 @@ public sealed class RestoreFirstWriteHookTests(OperatorClusterFixture fx) : ICla
     public async Task Restore_CallsBeforeFirstWriteOnce_AfterTheSafetyBackupIsStored_AndBeforeAnyWrite()
     {
         using var w = await RestoreWorld.CreateAsync(fx);
-        await w.ConfigMapAsync("changed", "blue");
-        await w.ConfigMapAsync("gone", "blue");
-        await w.BackupAsync(resources: ["configmaps"]);
-        await w.SetColorAsync("changed", "red");
-        await w.Client.CoreV1.DeleteNamespacedConfigMapAsync("gone", w.Namespace);
+        await ChangedAndGoneAsync(w);
         var calls = new List<(RestoreWriteStart Start, string Color, bool GoneExists, bool SafetyStored)>();
 
         var result = await w.RestoreAsync(w.Request(RestoreMode.Overwrite) with
@@ -75,11 +72,7 @@ public sealed class RestoreFirstWriteHookTests(OperatorClusterFixture fx) : ICla
     public async Task Restore_WritesNothing_AndPassesTheErrorOn_WhenBeforeFirstWriteThrows()
     {
         using var w = await RestoreWorld.CreateAsync(fx);
-        await w.ConfigMapAsync("changed", "blue");
-        await w.ConfigMapAsync("gone", "blue");
-        await w.BackupAsync(resources: ["configmaps"]);
-        await w.SetColorAsync("changed", "red");
-        await w.Client.CoreV1.DeleteNamespacedConfigMapAsync("gone", w.Namespace);
+        await ChangedAndGoneAsync(w);
 
         // An ArgumentException would otherwise be classified as an invalid request and returned as a Failed result.
         var thrown = await Assert.ThrowsAsync<ArgumentException>(() => w.RestoreAsync(w.Request(RestoreMode.Overwrite) with
@@ -90,5 +83,88 @@ public sealed class RestoreFirstWriteHookTests(OperatorClusterFixture fx) : ICla
         Assert.Equal("status could not be recorded", thrown.Message);
         Assert.Equal("red", await w.ColorAsync("changed"));
         Assert.DoesNotContain("gone", (await w.Client.CoreV1.ListNamespacedConfigMapAsync(w.Namespace)).Items.Select(c => c.Metadata.Name));
+    }
+
+    /// <summary>
+    /// Objects that change between the plan (and the safety backup) and the writes are left as they are: an update
+    /// carries the planned resourceVersion and meets a 409 Conflict; a create meets a 409 AlreadyExists.
+    /// </summary>
+    [Fact]
+    public async Task Restore_LeavesObjectsThatChangeAfterThePlan_AsTheyAre()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        await ChangedAndGoneAsync(w);
+
+        var result = await w.RestoreAsync(w.Request(RestoreMode.Overwrite) with
+        {
+            BeforeFirstWrite = async (_, _) =>
+            {
+                await w.SetColorAsync("changed", "green");
+                await w.ConfigMapAsync("gone", "purple");
+            },
+        });
+
+        Assert.Equal(RestoreOutcome.Failed, result.Outcome);
+        Assert.Equal("changed by someone else after the plan was made (and after the safety backup); left as it is", RestoreWorld.Item(result, "changed").Reason);
+        Assert.StartsWith("created by someone else after the plan was made", RestoreWorld.Item(result, "gone").Reason, StringComparison.Ordinal);
+        Assert.Equal(("green", "purple"), (await w.ColorAsync("changed"), await w.ColorAsync("gone")));
+    }
+
+    /// <summary>A write whose connection breaks may or may not have been applied; the item says so instead of guessing.</summary>
+    [Fact]
+    public async Task Restore_SaysAWriteMayOrMayNotHaveReachedTheServer_WhenItsConnectionBreaks()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        await ChangedAndGoneAsync(w);
+        var result = await RestoreWithFaultFromFirstWriteAsync(w, FaultRule.Reset($"/api/v1/namespaces/{w.Namespace}/configmaps", "POST"));
+
+        var gone = RestoreWorld.Item(result, "gone");
+        Assert.Equal(RestoreAction.Fail, gone.Action);
+        Assert.StartsWith("the write may or may not have reached the server", gone.Reason, StringComparison.Ordinal);
+        Assert.Equal(RestoreAction.Update, RestoreWorld.Item(result, "changed").Action);
+    }
+
+    /// <summary>When the read-back itself fails, every written object says it was written but not verified.</summary>
+    [Fact]
+    public async Task Restore_FailsWrittenObjectsAsUnverified_WhenTheReadBackCannotRead()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        await ChangedAndGoneAsync(w);
+        var result = await RestoreWithFaultFromFirstWriteAsync(w, FaultRule.Status(400, pathPattern: $"/api/v1/namespaces/{w.Namespace}/configmaps", method: "GET"));
+
+        Assert.Equal(RestoreOutcome.Failed, result.Outcome);
+        Assert.All(["changed", "gone"], name => Assert.StartsWith("written, but could not be read back to verify", RestoreWorld.Item(result, name).Reason, StringComparison.Ordinal));
+        Assert.Equal(("blue", "blue"), (await w.ColorAsync("changed"), await w.ColorAsync("gone")));
+    }
+
+    /// <summary>An Overwrite restore with <paramref name="rule"/> in force from just before the first write to the end of the restore.</summary>
+    private static async Task<RestoreResult> RestoreWithFaultFromFirstWriteAsync(RestoreWorld w, FaultRule rule)
+    {
+        IDisposable? fault = null;
+        try
+        {
+            return await w.RestoreAsync(w.Request(RestoreMode.Overwrite) with
+            {
+                BeforeFirstWrite = (_, _) =>
+                {
+                    fault = w.Cluster.Cluster.Faults.Add(rule);
+                    return Task.CompletedTask;
+                },
+            });
+        }
+        finally
+        {
+            fault?.Dispose();
+        }
+    }
+
+    /// <summary>A backup of "changed" (blue, red since) and "gone" (deleted since): one update and one create to restore.</summary>
+    private static async Task ChangedAndGoneAsync(RestoreWorld w)
+    {
+        await w.ConfigMapAsync("changed", "blue");
+        await w.ConfigMapAsync("gone", "blue");
+        await w.BackupAsync(resources: ["configmaps"]);
+        await w.SetColorAsync("changed", "red");
+        await w.Client.CoreV1.DeleteNamespacedConfigMapAsync("gone", w.Namespace);
     }
 }

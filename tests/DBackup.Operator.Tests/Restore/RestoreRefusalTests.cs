@@ -1,3 +1,4 @@
+using DBackup.DevCluster.Faults;
 using DBackup.Operator.Entities;
 using DBackup.Operator.Restore;
 using DBackup.Operator.Tests.Support;
@@ -114,6 +115,30 @@ public sealed class RestoreRefusalTests(OperatorClusterFixture fx) : IClassFixtu
         using var w = await RestoreWorld.CreateAsync(fx);
 
         await AssertRefusedAsync(w, w.Request() with { Backup = "nightly-20200101T000000Z" }, RestoreFailureKinds.BackupNotFound, "nightly-20200101T000000Z");
+    }
+
+    [Fact]
+    public async Task AnApiServerThatRefusesThePlanningReads_IsRefusedAsClusterUnavailable()
+    {
+        var (w, _) = await DeletedAfterBackupAsync();
+        using (w)
+        {
+            using var fault = w.Cluster.Cluster.Faults.Add(FaultRule.Status(400, pathPattern: $"/api/v1/namespaces/{w.Namespace}/configmaps*", method: "GET"));
+
+            await AssertRefusedAsync(w, w.Request(), RestoreFailureKinds.ClusterUnavailable, $"/api/v1/namespaces/{w.Namespace}/configmaps");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public async Task AnInvalidRequest_IsRefused(int parallelism)
+    {
+        var (w, _) = await DeletedAfterBackupAsync();
+        using (w)
+        {
+            await AssertRefusedAsync(w, w.Request() with { Parallelism = parallelism }, RestoreFailureKinds.InvalidRequest, $"parallelism must be between 1 and 64, not {parallelism}");
+        }
     }
 
     private async Task<(RestoreWorld World, string Payload)> DeletedAfterBackupAsync()

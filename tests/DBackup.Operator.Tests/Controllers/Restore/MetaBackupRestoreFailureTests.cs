@@ -48,6 +48,20 @@ public sealed class MetaBackupRestoreFailureTests(OperatorClusterFixture cluster
     }
 
     [Fact]
+    public async Task Reconcile_FailsWithSourceUnavailable_WhenThePolicyRefNamesNoPolicy()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        await world.CreateRestoreAsync(s => { s.PolicyRef = new LocalObjectReference { Name = "weekly" }; s.Mode = RestoreMode.Overwrite; });
+
+        var (_, message) = FailedCondition(await world.ReconcileAsync(), RestoreReasons.SourceUnavailable);
+
+        Assert.Equal($"MetaBackupPolicy {world.Namespace}/weekly (spec.policyRef) does not exist", message);
+        Assert.Equal("red", await world.ColorAsync());
+    }
+
+    [Fact]
     public async Task Reconcile_FailsWithBackupNotFound_ForAnUnknownName()
     {
         await using var world = await RestoreWorld.CreateAsync(cluster);

@@ -1,3 +1,4 @@
+using DBackup.DevCluster.Faults;
 using System.Text;
 using DBackup.Operator.Backups;
 using DBackup.Operator.Controllers;
@@ -83,6 +84,24 @@ public sealed class RestoreDrillTests(OperatorClusterFixture cluster) : IClassFi
         var verification = (await GetAsync(world)).Status.LastVerification!;
         Assert.Equal(("Failed", RestoreReasons.KeyMissing), (verification.Result, verification.Reason));
         Assert.Contains(old.KeyId, verification.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drill_ReportsAPlanTheClusterRejects_AsPlanFailed_AndChangesNothing()
+    {
+        await using var world = await RestoreWorld.CreateAsync(cluster);
+        await world.BackedUpAsync();
+        await world.SetColorAsync("red");
+        var policy = await VerifyAsync(world, "0 4 1 1 *", verifyNow: "plan-1");
+        using var fault = cluster.Cluster.Faults.Add(FaultRule.Status(422, pathPattern: $"/api/v1/namespaces/{world.Namespace}/configmaps/app*", method: "PUT"));
+
+        await Drill(world).ReconcileAsync(policy, CancellationToken.None);
+
+        var verification = (await GetAsync(world)).Status.LastVerification!;
+        Assert.Equal(("Failed", RestoreDrillRunner.PlanFailed), (verification.Result, verification.Reason));
+        Assert.Contains("the dry-run restore plan has 1 object(s) the cluster rejects", verification.Message, StringComparison.Ordinal);
+        Assert.Contains("/app", verification.Message, StringComparison.Ordinal);
+        Assert.Equal("red", await world.ColorAsync());
     }
 
     [Fact]

@@ -53,17 +53,7 @@ public sealed class RestoreSpecCheckTests
             spec.NamespaceMapping = new Dictionary<string, string> { ["prod"] = mapTo };
         }
 
-        var problem = RestoreSpecCheck.FirstProblem(restore, ["dbackup-system"]);
-
-        if (expected is null)
-        {
-            Assert.Null(problem);
-        }
-        else
-        {
-            Assert.NotNull(problem);
-            Assert.StartsWith(expected, $"{problem.Value.Reason}: {problem.Value.Message}", StringComparison.Ordinal);
-        }
+        AssertFirstProblem(restore, expected);
     }
 
     [Theory]
@@ -93,17 +83,25 @@ public sealed class RestoreSpecCheckTests
                 break;
         }
 
-        var problem = RestoreSpecCheck.FirstProblem(restore, ["dbackup-system"]);
+        var message = AssertFirstProblem(restore, expected);
+        if (expected is not null)
+        {
+            Assert.Contains("at most 63 characters", message, StringComparison.Ordinal);
+        }
+    }
 
+    /// <summary>Checks the first problem the spec check finds ("Reason: message" starts with <paramref name="expected"/>, or none); returns its message.</summary>
+    private static string? AssertFirstProblem(MetaBackupRestore restore, string? expected)
+    {
+        var problem = RestoreSpecCheck.FirstProblem(restore, ["dbackup-system"]);
         if (expected is null)
         {
             Assert.Null(problem);
+            return null;
         }
-        else
-        {
-            Assert.NotNull(problem);
-            Assert.StartsWith(expected, $"{problem.Value.Reason}: {problem.Value.Message}", StringComparison.Ordinal);
-            Assert.Contains("at most 63 characters", problem.Value.Message, StringComparison.Ordinal);
-        }
+
+        Assert.NotNull(problem);
+        Assert.StartsWith(expected, $"{problem.Value.Reason}: {problem.Value.Message}", StringComparison.Ordinal);
+        return problem.Value.Message;
     }
 }
