@@ -21,6 +21,11 @@ internal static class RestoreBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.FirstOrDefault() == "--prepare")
+        {
+            return await PrepareAsync(args[1..]);
+        }
+
         var objects = 10_000;
         var reps = 3;
         var output = Path.Combine("bench", "results", "restore.md");
@@ -93,6 +98,20 @@ internal static class RestoreBench
             children.Dispose();
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// <c>restore --prepare DIR [N]</c>: writes the bench's key (DIR/key) and backup of N ConfigMaps (default 10,000)
+    /// under DIR/dest, to profile a restore by hand, and prints the payload path.
+    /// </summary>
+    private static async Task<int> PrepareAsync(string[] args)
+    {
+        var dir = Directory.CreateDirectory(args[0]).FullName;
+        var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+        var keyFile = Path.Combine(dir, "key");
+        await File.WriteAllTextAsync(keyFile, EncryptionKey.Generate().ToFileText());
+        Console.WriteLine($"{await WriteBackupAsync(dir, keyFile, count)} (restore with --key-file {keyFile} --namespace-map {SourceNamespace}=NS)");
+        return 0;
     }
 
     /// <summary>N BenchObjects ConfigMaps, all in one namespace, as an encrypted backup; returns the payload path.</summary>
