@@ -77,6 +77,7 @@ internal static class ListCommand
         {
             BackupState.Complete => "ok",
             BackupState.PayloadMissing => "payload missing",
+            BackupState.MetaMissing => "meta.json missing",
             _ => "invalid: " + (b.Problem ?? "unreadable meta.json"),
         };
         return

@@ -144,7 +144,7 @@ public sealed class RestoreEngine(KubeApi api, ILogger<RestoreEngine>? logger = 
             info.Name, outcome, counts.Created, counts.Updated, counts.Unchanged, counts.Skipped, counts.Failed);
         return new RestoreResult
         {
-            Outcome = outcome, DryRun = request.DryRun, BackupName = info.Name, BackupKey = info.PayloadKey, BackupNote = info.Meta is null ? info.Problem : null,
+            Outcome = outcome, DryRun = request.DryRun, BackupName = info.Name, BackupKey = info.PayloadKey, BackupNote = info.State == BackupState.MetaMissing ? info.Problem : null,
             SafetyBackupName = safetyName, SafetyBackupKey = safetyKey, Counts = counts, Items = items, SecretsNeedingValues = needValues,
             FailureKind = allFailed ? RestoreFailureKinds.AllObjectsFailed : null,
             FailureReason = allFailed ? $"every object failed; the first: {items[0].Display}: {items[0].Reason}" : null,

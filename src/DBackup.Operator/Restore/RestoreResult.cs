@@ -96,7 +96,7 @@ public sealed record RestoreResult
     /// <summary>The backup's payload key in the source destination.</summary>
     public string? BackupKey { get; init; }
 
-    /// <summary>Why the backup was read without its meta.json (see <see cref="RestoreRequest.AcceptPayloadWithoutMeta"/>); null when it had one.</summary>
+    /// <summary>Why the backup was read without its meta.json (<see cref="DBackup.Pipeline.Storage.BackupState.MetaMissing"/>, see <see cref="RestoreRequest.AcceptPayloadWithoutMeta"/>); null when it had one.</summary>
     public string? BackupNote { get; init; }
 
     /// <summary>The safety backup written before the first change; null when none was asked for or nothing existing changed.</summary>

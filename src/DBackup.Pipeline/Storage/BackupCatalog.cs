@@ -89,7 +89,7 @@ public static class BackupCatalog
 
     /// <summary>
     /// A payload stored under exactly <paramref name="payloadKey"/> whose meta.json is missing, described from its key
-    /// alone (no <see cref="BackupInfo.Meta"/>, <see cref="BackupInfo.Problem"/> says so); null when no such payload exists.
+    /// alone (<see cref="BackupState.MetaMissing"/>; <see cref="BackupInfo.Problem"/> says so); null when no such payload exists.
     /// For callers that restore a file named explicitly; <see cref="FindAsync"/> never returns such a backup.
     /// </summary>
     public static async Task<BackupInfo?> FindPayloadAloneAsync(IBackupDestination destination, string payloadKey, CancellationToken cancellationToken)
@@ -105,7 +105,10 @@ public static class BackupCatalog
             if (item.Key == payloadKey)
             {
                 var metaKey = payloadKey + BackupName.MetaSuffix;
-                return Fallback(metaKey, item.LastModified, payloadKey, item) with { Problem = $"{metaKey} is missing: read from the payload alone" };
+                return Fallback(metaKey, item.LastModified, payloadKey, item) with
+                {
+                    State = BackupState.MetaMissing, Problem = $"{metaKey} is missing: read from the payload alone",
+                };
             }
         }
 

@@ -11,6 +11,13 @@ public enum BackupState
 
     /// <summary>meta.json cannot be read or parsed, or contradicts the stored payload.</summary>
     Invalid,
+
+    /// <summary>
+    /// A payload named explicitly whose meta.json is missing (a file copied on its own). Only
+    /// <see cref="BackupCatalog.FindPayloadAloneAsync"/> describes one; listings never contain it. Restorable, since the
+    /// payload describes itself and is verified completely before use; only the cross-checks against meta.json are lost.
+    /// </summary>
+    MetaMissing,
 }
 
 /// <summary>A backup as the catalog sees it: its meta.json (when readable) and where its files are.</summary>
@@ -31,7 +38,7 @@ public sealed record BackupInfo
     /// <summary>Key of the payload (the meta key without <c>.meta.json</c>).</summary>
     public required string PayloadKey { get; init; }
 
-    /// <summary>The parsed meta.json; null when <see cref="State"/> is <see cref="BackupState.Invalid"/> because it could not be read.</summary>
+    /// <summary>The parsed meta.json; null when it could not be read (<see cref="BackupState.Invalid"/>) or is missing (<see cref="BackupState.MetaMissing"/>).</summary>
     public BackupMeta? Meta { get; init; }
 
     /// <summary>Size of the payload as stored, when present.</summary>
@@ -40,9 +47,9 @@ public sealed record BackupInfo
     /// <summary>Whether the backup is usable.</summary>
     public required BackupState State { get; init; }
 
-    /// <summary>One sentence on what is wrong, when <see cref="State"/> is not <see cref="BackupState.Complete"/>.</summary>
+    /// <summary>One sentence on what is wrong or missing, when <see cref="State"/> is not <see cref="BackupState.Complete"/>.</summary>
     public string? Problem { get; init; }
 
-    /// <summary>True when the backup is complete and can be restored.</summary>
-    public bool IsRestorable => State == BackupState.Complete;
+    /// <summary>True when the backup can be restored: complete, or a payload named explicitly without its meta.json.</summary>
+    public bool IsRestorable => State is BackupState.Complete or BackupState.MetaMissing;
 }

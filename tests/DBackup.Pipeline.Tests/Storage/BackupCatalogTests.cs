@@ -51,6 +51,8 @@ public sealed class BackupCatalogTests : IDisposable
         Assert.NotNull(alone);
         Assert.Equal(("nightly-20260102T030000Z", "nightly", At(2)), (alone.Name, alone.Policy, alone.CreatedAt));
         Assert.Null(alone.Meta);
+        Assert.Equal(BackupState.MetaMissing, alone.State);
+        Assert.True(alone.IsRestorable);
         Assert.Contains("nightly/nightly-20260102T030000Z.tar.gz.meta.json is missing", alone.Problem, StringComparison.Ordinal);
         Assert.Null(await BackupCatalog.FindPayloadAloneAsync(destination, "nightly/nightly-20260103T030000Z.tar.gz", CancellationToken.None));
         Assert.Null(await BackupCatalog.FindPayloadAloneAsync(destination, "nightly/nightly-20260101T030000Z.tar.gz.meta.json", CancellationToken.None));
