@@ -13,49 +13,66 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
 {
     /// <summary>Sets <see cref="PlannedObject.Live"/> on every entry of <paramref name="plan"/> (null when missing).</summary>
     /// <exception cref="KubeApiException">The server refused a read for a reason other than NotFound/Forbidden.</exception>
-    public Task LoadAsync(IEnumerable<PlannedObject> plan, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(
-            plan.GroupBy(p => p.CollectionPath, StringComparer.Ordinal),
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (group, ct) => await LoadGroupAsync(group.Key, group.ToList(), ct).ConfigureAwait(false));
-
-    private async Task LoadGroupAsync(string collection, List<PlannedObject> entries, CancellationToken ct)
+    public Task LoadAsync(IEnumerable<PlannedObject> plan, CancellationToken cancellationToken)
     {
-        var wanted = entries.GroupBy(e => e.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var entries = plan.ToList();
         foreach (var e in entries)
         {
             e.Live = null;
         }
 
+        return VisitAsync(entries, (entry, item) => entry.Live = WithTypeFields(item, entry.Resource), cancellationToken);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="found"/> for every entry of <paramref name="plan"/> that the cluster has, with the object as
+    /// read: a LIST item, which for built-in types carries no apiVersion/kind (see <see cref="WithTypeFields"/>), or a
+    /// GET response. Entries the cluster lacks are not called. The element is valid only during the call; calls for
+    /// different collections may run at the same time.
+    /// </summary>
+    /// <exception cref="KubeApiException">The server refused a read for a reason other than NotFound/Forbidden.</exception>
+    public Task VisitAsync(IEnumerable<PlannedObject> plan, Action<PlannedObject, JsonElement> found, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            plan.GroupBy(p => p.CollectionPath, StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (group, ct) => await VisitGroupAsync(group.Key, group.ToList(), found, ct).ConfigureAwait(false));
+
+    private async Task VisitGroupAsync(string collection, List<PlannedObject> entries, Action<PlannedObject, JsonElement> found, CancellationToken ct)
+    {
         if (entries.Count == 1)
         {
-            await GetAsync(entries[0], ct).ConfigureAwait(false);
+            await GetAsync(entries[0], found, ct).ConfigureAwait(false);
             return;
         }
 
-        string? continueToken = null;
+        var wanted = entries.GroupBy(e => e.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        Task<JsonDocument>? pending = null;
         try
         {
-            do
+            pending = api.GetAsync(PageQuery(collection, null), ct);
+            while (pending is not null)
             {
-                var query = $"?limit={ObjectCollector.PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
-                using var page = await api.GetAsync(collection + query, ct).ConfigureAwait(false);
+                using var page = await pending.ConfigureAwait(false);
+                pending = null;
+
+                // The next page is produced by the server while this one is matched.
+                if (CollectionSourcePages.ContinueToken(page) is { } continueToken)
+                {
+                    pending = api.GetAsync(PageQuery(collection, continueToken), ct);
+                }
+
                 foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
                 {
                     var name = item.GetProperty("metadata").GetProperty("name").GetString();
                     if (name is not null && wanted.TryGetValue(name, out var matches))
                     {
-                        var bytes = WithTypeFields(item, entries[0].Resource);
                         foreach (var m in matches)
                         {
-                            m.Live = bytes;
+                            found(m, item);
                         }
                     }
                 }
-
-                continueToken = CollectionSourcePages.ContinueToken(page);
             }
-            while (continueToken is not null);
         }
         catch (KubeApiException e) when (e.StatusCode == 404)
         {
@@ -65,10 +82,28 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
         {
             foreach (var entry in entries)
             {
-                await GetAsync(entry, ct).ConfigureAwait(false);
+                await GetAsync(entry, found, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (pending is not null)
+            {
+                // A read-ahead still in flight when this one failed: observe it, its outcome no longer matters.
+                try
+                {
+                    (await pending.ConfigureAwait(false)).Dispose();
+                }
+                catch (Exception)
+                {
+                    // Already failing.
+                }
             }
         }
     }
+
+    private static string PageQuery(string collection, string? continueToken) =>
+        collection + $"?limit={ObjectCollector.PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
 
     /// <summary>
     /// The list item as a whole object: items of built-in types carry no apiVersion/kind, and the plan compares
@@ -96,16 +131,16 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
         return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task GetAsync(PlannedObject entry, CancellationToken ct)
+    private async Task GetAsync(PlannedObject entry, Action<PlannedObject, JsonElement> found, CancellationToken ct)
     {
         try
         {
             using var doc = await api.GetAsync(entry.ItemPath, ct).ConfigureAwait(false);
-            entry.Live = JsonSerializer.SerializeToUtf8Bytes(doc.RootElement);
+            found(entry, doc.RootElement);
         }
         catch (KubeApiException e) when (e.StatusCode == 404)
         {
-            entry.Live = null;
+            // Missing: not called.
         }
     }
 }

@@ -23,15 +23,55 @@ public static class ObjectComparison
     /// <exception cref="JsonException">Either side is not JSON.</exception>
     public static bool IsSubset(ReadOnlyMemory<byte> wanted, ReadOnlyMemory<byte> actual)
     {
+        using var a = JsonDocument.Parse(actual);
+        return IsSubset(wanted, a.RootElement, apiVersion: null, kind: null);
+    }
+
+    /// <summary>
+    /// <see cref="IsSubset(ReadOnlyMemory{byte}, ReadOnlyMemory{byte})"/> against an object as a LIST returns it: items
+    /// of built-in types carry no <c>apiVersion</c> and <c>kind</c>, so where <paramref name="actual"/> lacks them it
+    /// counts as holding <paramref name="apiVersion"/> and <paramref name="kind"/> (the listed resource's). Nothing is copied.
+    /// </summary>
+    /// <exception cref="JsonException"><paramref name="wanted"/> is not JSON.</exception>
+    public static bool IsSubset(ReadOnlyMemory<byte> wanted, JsonElement actual, string? apiVersion, string? kind)
+    {
         using var w = JsonDocument.Parse(wanted);
-        if (w.RootElement.ValueKind == JsonValueKind.Object && w.RootElement.TryGetProperty("stringData", out _))
+        var root = w.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || actual.ValueKind != JsonValueKind.Object)
         {
-            return IsSubset(JsonNode.Parse(wanted.Span), JsonNode.Parse(actual.Span));
+            return !Differs(root, actual, [], into: null);
         }
 
-        using var a = JsonDocument.Parse(actual);
-        return !Differs(w.RootElement, a.RootElement, [], into: null);
+        if (root.TryGetProperty("stringData", out _))
+        {
+            var whole = JsonObject.Create(actual)!;
+            whole["apiVersion"] ??= apiVersion;
+            whole["kind"] ??= kind;
+            return IsSubset(JsonNode.Parse(wanted.Span), whole);
+        }
+
+        foreach (var field in root.EnumerateObject())
+        {
+            if (actual.TryGetProperty(field.Name, out var value))
+            {
+                if (Differs(field.Value, value, [], into: null))
+                {
+                    return false;
+                }
+            }
+            else if (!HoldsTypeField(field, apiVersion, kind) && Differs(field.Value, default, [], into: null))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
+
+    private static bool HoldsTypeField(JsonProperty field, string? apiVersion, string? kind) =>
+        field.Value.ValueKind == JsonValueKind.String
+        && ((field.NameEquals("apiVersion"u8) && apiVersion is not null && field.Value.ValueEquals(apiVersion))
+            || (field.NameEquals("kind"u8) && kind is not null && field.Value.ValueEquals(kind)));
 
     /// <summary>The leaf paths where <paramref name="actual"/> does not hold <paramref name="wanted"/>'s value, in field order.</summary>
     public static IReadOnlyList<string> DifferingPaths(JsonNode? wanted, JsonNode? actual) =>

@@ -7,6 +7,7 @@ using DBackup.Pipeline;
 using DBackup.Pipeline.Archive;
 using DBackup.Pipeline.Restore;
 using k8s;
+using k8s.Models;
 
 namespace DBackup.Operator.Tests.Restore;
 
@@ -91,6 +92,44 @@ public sealed class RestoreCrdTests(OperatorClusterFixture fx) : IClassFixture<O
         Assert.StartsWith("every object failed; the first: ", result.FailureReason, StringComparison.Ordinal);
         Assert.All(result.Items.Where(i => i.Resource == "configmaps"), i => Assert.Equal((RestoreAction.Fail, "written, but not found when read back"), (i.Action, i.Reason)));
         Assert.NotNull(await w.Client.CoreV1.ReadNamespacedConfigMapAsync("a", w.Namespace));
+    }
+
+    /// <summary>
+    /// Planning and the read-back match objects across LIST pages (500 each; the next page is requested while one is
+    /// matched): one object on the last page differs, one on the first is already there, the rest are new.
+    /// </summary>
+    [Fact]
+    public async Task Run_PlansAndReadsBackEveryPage_OfALargeCollection()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        var names = Enumerable.Range(0, 1_201).Select(i => $"cm-{i:D4}").ToArray();
+        await WriteAsync(w, [.. names.Select(n => ConfigMap(w.Namespace, n))]);
+        await w.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm-0000" }, Data = new Dictionary<string, string> { ["k"] = "v" } }, w.Namespace);
+        await w.Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "cm-1200" }, Data = new Dictionary<string, string> { ["k"] = "old" } }, w.Namespace);
+
+        var result = await w.RestoreAsync(w.Request(Entities.RestoreMode.Overwrite));
+
+        Assert.Equal(RestoreOutcome.Succeeded, result.Outcome);
+        Assert.Equal((1_199, 1, 1, 0), (result.Counts.Created, result.Counts.Updated, result.Counts.Unchanged, result.Counts.Failed));
+        Assert.Equal("v", (await w.Client.CoreV1.ReadNamespacedConfigMapAsync("cm-1200", w.Namespace)).Data["k"]);
+    }
+
+    /// <summary>A later page of the read-back fails (the continue token expired: 410): nothing written is reported verified.</summary>
+    [Fact]
+    public async Task Run_FailsEveryWrittenObjectAsUnverified_WhenALaterReadBackPageFails()
+    {
+        using var w = await RestoreWorld.CreateAsync(fx);
+        await WriteAsync(w, [.. Enumerable.Range(0, 1_001).Select(i => ConfigMap(w.Namespace, $"cm-{i:D4}"))]);
+        var expired = FaultRule.Status(410, pathPattern: $"/api/v1/namespaces/{w.Namespace}/configmaps?*continue=*", method: "GET");
+        using var fault = w.Cluster.Cluster.Faults.Add(expired);
+
+        var result = await w.RestoreAsync(w.Request());
+
+        Assert.Equal(RestoreOutcome.Failed, result.Outcome);
+        Assert.Equal(1_001, result.Counts.Failed);
+        Assert.True(expired.Fired > 0);
+        Assert.All(result.Items.Where(i => i.Resource == "configmaps"), i => Assert.StartsWith("written, but could not be read back to verify: ", i.Reason, StringComparison.Ordinal));
+        Assert.NotNull(await w.Client.CoreV1.ReadNamespacedConfigMapAsync("cm-1000", w.Namespace));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DBackup.Pipeline.Objects;
 using DBackup.Pipeline.Restore;
@@ -157,6 +158,12 @@ public sealed class RestoreDecisionTests
         for (var i = 0; i < 3_000; i++)
         {
             var wanted = RandomObject(random, depth: 0);
+            if (random.Next(2) == 0)
+            {
+                wanted["apiVersion"] = "v1";
+                wanted["kind"] = random.Next(2) == 0 ? "ConfigMap" : "Secret";
+            }
+
             var actual = (JsonObject)wanted.DeepClone();
             for (var m = random.Next(0, 3); m > 0; m--)
             {
@@ -167,11 +174,47 @@ public sealed class RestoreDecisionTests
             Assert.Equal(expected, ObjectComparison.IsSubset(wanted, actual));
             Assert.Equal(expected, ObjectComparison.IsSubset(Encoding.UTF8.GetBytes(wanted.ToJsonString()), Encoding.UTF8.GetBytes(actual.ToJsonString())));
             Assert.Equal(expected, ObjectComparison.DifferingPaths(wanted, actual).Count == 0);
+            Assert.Equal(expected, IsSubsetOfListItem(wanted, actual));
             _ = expected ? same++ : differ++;
         }
 
         // Both outcomes must be well represented, or the corpus proves nothing.
         Assert.True(same > 500 && differ > 500, $"{same} subsets, {differ} not");
+    }
+
+    /// <summary>
+    /// The list-item entry point: <paramref name="actual"/> as a LIST returns it, its string apiVersion and kind taken
+    /// out and given as the listed resource's instead.
+    /// </summary>
+    private static bool IsSubsetOfListItem(JsonObject wanted, JsonObject actual)
+    {
+        var item = (JsonObject)actual.DeepClone();
+        string? apiVersion = null, kind = null;
+        if (item["apiVersion"] is JsonValue v && v.TryGetValue<string>(out var av))
+        {
+            (apiVersion, _) = (av, item.Remove("apiVersion"));
+        }
+
+        if (item["kind"] is JsonValue k && k.TryGetValue<string>(out var kd))
+        {
+            (kind, _) = (kd, item.Remove("kind"));
+        }
+
+        using var doc = JsonDocument.Parse(item.ToJsonString());
+        return ObjectComparison.IsSubset(Encoding.UTF8.GetBytes(wanted.ToJsonString()), doc.RootElement, apiVersion, kind);
+    }
+
+    [Theory]
+    [InlineData("""{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"1"}}""", """{"data":{"a":"1"}}""", "v1", "ConfigMap", true)]
+    [InlineData("""{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"1"}}""", """{"data":{"a":"1"}}""", "apps/v1", "ConfigMap", false)]
+    [InlineData("""{"apiVersion":"v1","kind":"ConfigMap","data":{"a":"1"}}""", """{"data":{"a":"1"}}""", null, null, false)]
+    [InlineData("""{"apiVersion":"x.io/v1","kind":"W"}""", """{"apiVersion":"x.io/v2","kind":"W"}""", "x.io/v1", "W", false)]
+    [InlineData("""{"apiVersion":"v1","kind":"Secret","stringData":{"a":"b"}}""", """{"data":{"a":"Yg=="}}""", "v1", "Secret", true)]
+    [InlineData("""{"apiVersion":"v1","kind":"Secret","stringData":{"a":"b"}}""", """{"data":{"a":"Yg=="}}""", "v1", "ConfigMap", false)]
+    public void IsSubset_OfAListItem_TakesMissingTypeFieldsFromTheResource(string wanted, string item, string? apiVersion, string? kind, bool expected)
+    {
+        using var doc = JsonDocument.Parse(item);
+        Assert.Equal(expected, ObjectComparison.IsSubset(Encoding.UTF8.GetBytes(wanted), doc.RootElement, apiVersion, kind));
     }
 
     /// <summary>The reference: objects hold every wanted field, lists hold each wanted element at the same length, values are equal, null matches absent.</summary>
