@@ -174,7 +174,8 @@ public sealed class ObjectCollector(KubeApi api)
         return names;
     }
 
-    private static string Query(string? labelSelector, string? continueToken)
+    /// <summary>The query of one LIST page: <see cref="PageSize"/> items, an optional label selector, the continue token of the previous page.</summary>
+    internal static string Query(string? labelSelector, string? continueToken)
     {
         var query = $"?limit={PageSize}";
         if (!string.IsNullOrEmpty(labelSelector))

@@ -49,7 +49,7 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
         Task<JsonDocument>? pending = null;
         try
         {
-            pending = api.GetAsync(PageQuery(collection, null), ct);
+            pending = api.GetAsync(collection + ObjectCollector.Query(labelSelector: null, continueToken: null), ct);
             while (pending is not null)
             {
                 using var page = await pending.ConfigureAwait(false);
@@ -58,7 +58,7 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
                 // The next page is produced by the server while this one is matched.
                 if (CollectionSourcePages.ContinueToken(page) is { } continueToken)
                 {
-                    pending = api.GetAsync(PageQuery(collection, continueToken), ct);
+                    pending = api.GetAsync(collection + ObjectCollector.Query(labelSelector: null, continueToken), ct);
                 }
 
                 foreach (var item in page.RootElement.GetProperty("items").EnumerateArray())
@@ -101,9 +101,6 @@ internal sealed class LiveObjects(KubeApi api, int parallelism)
             }
         }
     }
-
-    private static string PageQuery(string collection, string? continueToken) =>
-        collection + $"?limit={ObjectCollector.PageSize}" + (continueToken is null ? string.Empty : "&continue=" + Uri.EscapeDataString(continueToken));
 
     /// <summary>
     /// The list item as a whole object: items of built-in types carry no apiVersion/kind, and the plan compares
