@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using DBackup.Operator.Tests.Cli;
 using k8s;
 
@@ -73,6 +74,41 @@ public sealed class RestoreCommandTests : IAsyncLifetime
         Assert.DoesNotContain(OtherCanary, run.Out + run.Err, StringComparison.Ordinal);
         Assert.Equal(before, _cluster.ResourceVersion);
         Assert.Equal("9090", (await Client.CoreV1.ReadNamespacedConfigMapAsync("app-config", "default")).Data["port"]);
+    }
+
+    /// <summary><c>-o json</c>: the same plan as one document for scripts, diffs included, Secret values still hidden.</summary>
+    [Fact]
+    public async Task Restore_OutputJson_DescribesThePlanAndTheResult_WithoutSecretValues()
+    {
+        await _cli.RunOkAsync("restore", _backup, "--kubeconfig", Kubeconfig, "--key-file", _key);
+        await ChangeAsync("9090", OtherCanary);
+        var before = _cluster.ResourceVersion;
+
+        var plan = await _cli.RunOkAsync("restore", _backup, "--kubeconfig", Kubeconfig, "--key-file", _key, "--dry-run", "--mode", "Overwrite", "-o", "json");
+
+        var doc = JsonNode.Parse(plan.Out)!;
+        Assert.Equal(("Succeeded", true), ((string)doc["outcome"]!, (bool)doc["dryRun"]!));
+        Assert.Equal((2, 6, 0), ((int)doc["counts"]!["updated"]!, (int)doc["counts"]!["unchanged"]!, (int)doc["counts"]!["failed"]!));
+        var items = doc["items"]!.AsArray();
+        Assert.Equal(8, items.Count);
+        var config = items.Single(i => (string?)i!["name"] == "app-config")!;
+        Assert.Equal(("update", "configmaps", "default"), ((string)config["action"]!, (string)config["resource"]!, (string)config["namespace"]!));
+        Assert.Contains("data.port: \"9090\" → \"8080\"", (string)config["reason"]!, StringComparison.Ordinal);
+        Assert.Contains("data.password: (secret value changed)", (string)items.Single(i => (string?)i!["name"] == "db-credentials")!["reason"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(OtherCanary, plan.Out + plan.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(Samples.Canary, plan.Out + plan.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _cluster.ResourceVersion);
+
+        var (otherKey, _) = await _cli.KeygenAsync("json-other.key");
+        var refused = await _cli.RunAsync("restore", _backup, "--kubeconfig", Kubeconfig, "--key-file", otherKey, "-o", "json");
+
+        Assert.Equal(1, refused.ExitCode);
+        var failed = JsonNode.Parse(refused.Out)!;
+        Assert.Equal(("Failed", "InvalidBackup"), ((string)failed["outcome"]!, (string)failed["failureKind"]!));
+        Assert.Contains("encrypted with key", (string)failed["failureReason"]!, StringComparison.Ordinal);
+        Assert.Empty(failed["items"]!.AsArray());
+        Assert.StartsWith("dbackup: ", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(before, _cluster.ResourceVersion);
     }
 
     [Fact]
