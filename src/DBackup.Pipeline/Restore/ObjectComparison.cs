@@ -18,7 +18,7 @@ public static class ObjectComparison
 
     /// <summary>
     /// <see cref="IsSubset(JsonNode?, JsonNode?)"/> over UTF-8 JSON objects, without building node trees (a restore
-    /// reads back thousands of objects). A Secret with <c>stringData</c> goes through <see cref="Comparable"/>, which folds it into <c>data</c>.
+    /// reads back thousands of objects); only a Secret with <c>stringData</c> goes through <see cref="Comparable"/>, which folds it into <c>data</c>.
     /// </summary>
     /// <exception cref="JsonException">Either side is not JSON.</exception>
     public static bool IsSubset(ReadOnlyMemory<byte> wanted, ReadOnlyMemory<byte> actual)
@@ -37,17 +37,14 @@ public static class ObjectComparison
     {
         using var w = JsonDocument.Parse(wanted);
         var root = w.RootElement;
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("stringData", out _))
+        {
+            root = ToElement(Comparable(JsonNode.Parse(wanted.Span)));
+        }
+
         if (root.ValueKind != JsonValueKind.Object || actual.ValueKind != JsonValueKind.Object)
         {
             return !Differs(root, actual, [], into: null);
-        }
-
-        if (root.TryGetProperty("stringData", out _))
-        {
-            var whole = JsonObject.Create(actual)!;
-            whole["apiVersion"] ??= apiVersion;
-            whole["kind"] ??= kind;
-            return IsSubset(JsonNode.Parse(wanted.Span), whole);
         }
 
         foreach (var field in root.EnumerateObject())
