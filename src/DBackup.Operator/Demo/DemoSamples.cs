@@ -1,4 +1,5 @@
 using DBackup.Operator.Entities;
+using DBackup.Operator.Manifests;
 using k8s;
 using k8s.Models;
 
@@ -57,7 +58,7 @@ internal static class DemoSamples
                 continue;
             }
 
-            var policy = KubernetesYaml.Deserialize<MetaBackupPolicy>(yaml, strict: true);
+            var policy = StrictManifest.Read<MetaBackupPolicy>(file, yaml);
             policy.Spec.Suspend = true;
             policy.Spec.Verify = null;
             var ns = policy.Metadata.NamespaceProperty ?? "default";
