@@ -15,7 +15,7 @@ namespace DBackup.Pipeline;
 /// <remarks>
 /// Operations that stream data out (<see cref="ReadObjectsAsync"/>, <see cref="DecryptToAsync"/>) first verify the
 /// whole backup in one pass, then re-open the payload and stream it again, checking each entry (or the whole
-/// payload hash) against what the first pass verified; <see cref="ReadAllObjectsAsync"/> holds the objects of one
+/// payload hash) against what the first pass verified; <see cref="ReadAllObjectsAsync{T}"/> holds the objects of one
 /// pass in memory until it ends. So nothing is emitted from a backup that fails.
 /// </remarks>
 public sealed class BackupReader
@@ -173,19 +173,10 @@ public sealed class BackupReader
     }
 
     /// <summary>
-    /// Reads and verifies the whole backup in one pass, holding its objects in memory, and hands them out only
-    /// after everything verified: half the work of <see cref="ReadObjectsAsync"/> for a caller that keeps every
-    /// object anyway (a restore). Nothing is returned from a backup that fails.
-    /// </summary>
-    /// <exception cref="InvalidBackupException">The backup fails verification.</exception>
-    public Task<IReadOnlyList<BackupObject>> ReadAllObjectsAsync(CancellationToken cancellationToken = default) =>
-        ReadAllObjectsAsync(static o => o, cancellationToken);
-
-    /// <summary>
-    /// <see cref="ReadAllObjectsAsync(CancellationToken)"/> that also turns each object into a
-    /// <typeparamref name="T"/> on the other cores while the rest is still being read (a restore parses and cleans
-    /// them). The results, in archive order, are handed out only after the whole backup verified; when it fails,
-    /// its error is thrown after the work already started has ended.
+    /// Reads and verifies the whole backup in one pass (half the work of <see cref="ReadObjectsAsync"/> for a caller
+    /// that keeps every object anyway, a restore), turning each object into a <typeparamref name="T"/> on the other
+    /// cores while the rest is still being read. The results, in archive order, are handed out only after the whole
+    /// backup verified; when it fails, its error is thrown after the work already started has ended.
     /// </summary>
     /// <param name="map">Pure work on one object; it may run before the backup is known to be good, so it must not
     /// act on the object (write it anywhere), only compute.</param>

@@ -46,7 +46,7 @@ public sealed class BackupPipelineTests
 
         Assert.Equal(objects.Select(o => o.Ref), read.Select(o => o.Ref));
         Assert.True(objects.Zip(read).All(p => p.First.Json.Span.SequenceEqual(p.Second.Json.Span)));
-        var inOnePass = await reader.ReadAllObjectsAsync();
+        var inOnePass = await reader.ReadAllObjectsAsync(o => o);
         Assert.Equal(objects.Select(o => o.Ref), inOnePass.Select(o => o.Ref));
         Assert.True(objects.Zip(inOnePass).All(p => p.First.Json.Span.SequenceEqual(p.Second.Json.Span)));
         Assert.Equal(objects.Select(o => o.Ref.Name), await reader.ReadAllObjectsAsync(o => o.Ref.Name));

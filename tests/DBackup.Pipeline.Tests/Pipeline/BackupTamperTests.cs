@@ -31,7 +31,7 @@ public sealed class BackupTamperTests
             }
         });
         Assert.Equal(0, emitted);
-        await Assert.ThrowsAsync<InvalidBackupException>(() => Reader(payload, meta).ReadAllObjectsAsync());
+        await Assert.ThrowsAsync<InvalidBackupException>(() => Reader(payload, meta).ReadAllObjectsAsync(o => o));
 
         // Mapping runs while the read goes on; a failed read still reports itself, not what the mapping did.
         await Assert.ThrowsAsync<InvalidBackupException>(() => Reader(payload, meta).ReadAllObjectsAsync<int>(_ => throw new InvalidOperationException("mapped")));
