@@ -17,8 +17,7 @@ internal static class InspectCommand
         var file = new Argument<string>("FILE") { Description = "Backup file: a local path or s3://bucket/prefix/policy/name.tar.gz[.enc]" };
         var keys = KeyOptions.Create();
         var objects = new Option<bool>("--objects") { Description = "Also list every object with its size and SHA-256" };
-        var output = new Option<string>("--output", "-o") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("text", "json");
+        var output = Output.Format();
         var command = new Command("inspect", "Show a backup's meta.json and manifest: components, counts, checksums")
         {
             file, keys, objects, output,

@@ -17,8 +17,7 @@ internal static class ListCommand
     {
         var dest = new Argument<string>("DEST") { Description = "Destination folder or s3://bucket/prefix" };
         var policy = new Option<string?>("--policy") { Description = "Only backups of this policy", HelpName = "P" };
-        var output = new Option<string>("--output", "-o") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("text", "json");
+        var output = Output.Format();
         var command = new Command("list", "List the backups in a destination, newest first")
         {
             dest, policy, output,

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -9,6 +10,14 @@ namespace DBackup.Operator.Cli;
 /// <summary>Formatting helpers for human-readable command output.</summary>
 internal static class Output
 {
+    /// <summary>The <c>--output/-o text|json</c> option of the commands that can print JSON (text by default).</summary>
+    public static Option<string> Format(string description = "Output format")
+    {
+        var option = new Option<string>("--output", "-o") { Description = description, DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
     /// <summary>JSON options for <c>-o json</c>: those of meta.json, without escaping '+' and other harmless characters.</summary>
     public static JsonSerializerOptions Json { get; } = new(BackupMeta.JsonOptions) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

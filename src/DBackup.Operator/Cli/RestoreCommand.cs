@@ -28,8 +28,7 @@ internal static class RestoreCommand
         var maps = Many("--namespace-map", "Restore namespace FROM as TO: objects and the namespace itself (repeatable)", "FROM=TO");
         var safety = new Option<string?>("--safety-backup") { Description = "Before changing anything, back up the live state of every object the restore replaces into DEST (folder or s3://bucket/prefix), encrypted with the first key", HelpName = "DEST" };
         var parallelism = new Option<int>("--parallelism") { Description = "Writes in flight at once (1-64)", DefaultValueFactory = _ => RestoreEngine.DefaultParallelism };
-        var output = new Option<string>("--output", "-o") { Description = "Output format: a table, or the plan/result as one JSON document (same exit codes)", DefaultValueFactory = _ => "text" };
-        output.AcceptOnlyFromAmong("text", "json");
+        var output = Output.Format("Output format: a table, or the plan/result as one JSON document (same exit codes)");
         var command = new Command("restore", "Restore a backup into the cluster of a kubeconfig (no operator needed)")
         {
             file, kubeconfig, keys, dryRun, mode, components, include, exclude, namespaces, maps, safety, parallelism, output,
