@@ -63,8 +63,9 @@ public sealed class ResourceInformer<T>(CustomResourceClient client, InformerOpt
                 if (resourceVersion is null)
                 {
                     var list = await client.ListAsync<T>(options.Namespace, options.PageSize, cancellationToken).ConfigureAwait(false);
-                    Interlocked.Increment(ref _lists);
                     Replace(list.Items, onChange);
+                    // Counted once the cache holds the list, so a reader that sees the count sees the cache.
+                    Interlocked.Increment(ref _lists);
                     resourceVersion = list.ResourceVersion;
                     _synced.TrySetResult();
                     logger.LogDebug("Listed {Count} {Kind} at resourceVersion {ResourceVersion}", list.Items.Count, typeof(T).Name, resourceVersion);
