@@ -66,6 +66,9 @@ public sealed record BackupMeta
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+
+        // Reading: a key given twice is refused rather than resolved by "last one wins" (see docs/backup-format.md).
+        AllowDuplicateProperties = false,
     };
 
     /// <summary>Serializes to UTF-8 JSON.</summary>
@@ -75,21 +78,14 @@ public sealed record BackupMeta
     /// <exception cref="InvalidBackupException">The JSON is malformed or misses required fields.</exception>
     public static BackupMeta Parse(ReadOnlySpan<byte> json)
     {
-        try
+        var meta = Archive.StrictJson.Deserialize<BackupMeta>(json, "meta.json is not valid")
+            ?? throw new InvalidBackupException("meta.json is empty (null)");
+        if (meta.FormatVersion is < 1 or > CurrentFormatVersion)
         {
-            var meta = JsonSerializer.Deserialize<BackupMeta>(json, JsonOptions)
-                ?? throw new InvalidBackupException("meta.json is empty (null)");
-            if (meta.FormatVersion is < 1 or > CurrentFormatVersion)
-            {
-                throw new InvalidBackupException($"meta.json has format version {meta.FormatVersion}; this build reads 1..{CurrentFormatVersion}");
-            }
+            throw new InvalidBackupException($"meta.json has format version {meta.FormatVersion}; this build reads 1..{CurrentFormatVersion}");
+        }
 
-            return meta;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidBackupException($"meta.json is not valid: {ex.Message}", ex);
-        }
+        return meta;
     }
 }
 

@@ -101,23 +101,34 @@ public sealed class BackupReader
 
     /// <summary>
     /// Reads only the start of the payload and reports its encryption: no key is needed, so <c>inspect</c> can say
-    /// which key a backup wants. Returns <see cref="EncryptionInfo.None"/> for an unencrypted payload.
+    /// which key a backup wants. Returns <see cref="EncryptionInfo.None"/> for an unencrypted payload. The meta.json
+    /// (if any) is checked against the header, which is authoritative.
     /// </summary>
-    /// <exception cref="InvalidBackupException">The payload is empty or its encryption header is malformed.</exception>
+    /// <exception cref="InvalidBackupException">The payload is empty, its encryption header is malformed, or the
+    /// meta.json's encryption fields contradict it.</exception>
     public async Task<EncryptionInfo> ReadEncryptionAsync(CancellationToken cancellationToken)
     {
         var source = await _open(cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
-            var (head, sniffed) = await PrefixedStream.SniffAsync(source, SegmentHeader.Magic.Length, cancellationToken).ConfigureAwait(false);
-            if (head.Length == 0)
+            return await Guard.RunAsync(async () =>
             {
-                throw new InvalidBackupException("the payload is empty");
-            }
+                var (head, sniffed) = await PrefixedStream.SniffAsync(source, SegmentHeader.Magic.Length, cancellationToken).ConfigureAwait(false);
+                if (head.Length == 0)
+                {
+                    throw new InvalidBackupException("the payload is empty");
+                }
 
-            return head.Span.SequenceEqual(SegmentHeader.Magic)
-                ? (await SegmentHeader.ReadAsync(sniffed, cancellationToken).ConfigureAwait(false)).ToInfo(Meta?.Encryption.Profile)
-                : EncryptionInfo.None;
+                var header = head.Span.SequenceEqual(SegmentHeader.Magic)
+                    ? await SegmentHeader.ReadAsync(sniffed, cancellationToken).ConfigureAwait(false)
+                    : null;
+                if (Meta is not null)
+                {
+                    MetaChecks.AgainstHeader(Meta, header);
+                }
+
+                return header?.ToInfo(Meta?.Encryption.Profile) ?? EncryptionInfo.None;
+            }).ConfigureAwait(false);
         }
     }
 

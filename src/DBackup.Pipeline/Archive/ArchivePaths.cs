@@ -30,6 +30,11 @@ internal static class ArchivePaths
             {
                 throw new ArgumentException($"Object {r} has namespace '{r.Namespace}', which the archive reserves for cluster-scoped objects.", nameof(r));
             }
+
+            if (!IsNamespaceName(r.Namespace))
+            {
+                throw new ArgumentException($"Object {r} has namespace '{r.Namespace}', which is not a valid namespace name; it cannot be stored in a backup.", nameof(r));
+            }
         }
 
         CheckForWriting(r.Name, "name", r);
@@ -60,6 +65,11 @@ internal static class ArchivePaths
                 $"archive entry '{Printable(path)}' is not of the form component/group/resource/namespace/name.json");
         }
 
+        if (parts[3] != ObjectRef.ClusterScopeFolder && !IsNamespaceName(parts[3]))
+        {
+            throw new InvalidBackupException($"archive entry '{Printable(path)}' has a namespace folder that is not a valid namespace name");
+        }
+
         return parts;
     }
 
@@ -69,6 +79,11 @@ internal static class ArchivePaths
         var text = path.Length > 200 ? path[..200] + "..." : path;
         return string.Concat(text.Select(c => char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString()));
     }
+
+    // A namespace name is an RFC 1123 label: 1-63 of [a-z0-9-], starting and ending alphanumeric.
+    public static bool IsNamespaceName(string part) =>
+        part.Length is > 0 and <= 63 && part[0] != '-' && part[^1] != '-'
+        && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     private static void CheckForWriting(string value, string what, ObjectRef r)
     {

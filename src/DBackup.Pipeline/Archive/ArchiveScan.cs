@@ -16,6 +16,7 @@ internal sealed class ArchiveScan : IAsyncDisposable
     private readonly TarReader _tar;
     private readonly BackupMeta? _meta;
     private readonly ReadLimits _limits;
+    private readonly ResourceScopeTracker _scopes;
     private int _next;
 
     private ArchiveScan(PayloadLayers layers, TarReader tar, ManifestIndex manifest, string manifestSha, BackupMeta? meta, ReadLimits limits)
@@ -26,6 +27,7 @@ internal sealed class ArchiveScan : IAsyncDisposable
         ManifestSha256 = manifestSha;
         _meta = meta;
         _limits = limits;
+        _scopes = new ResourceScopeTracker(manifest.Resources);
     }
 
     public ManifestIndex Index { get; }
@@ -101,8 +103,10 @@ internal sealed class ArchiveScan : IAsyncDisposable
             throw new InvalidBackupException($"archive entry '{shown}' does not match its manifest size/sha256");
         }
 
+        var objectRef = ObjectJson.ToObjectRef(parts, data, path);
+        _scopes.Check(objectRef, data, shown);
         _next++;
-        return (BackupObject?)new BackupObject(ObjectJson.ToObjectRef(parts, data, path), data);
+        return (BackupObject?)new BackupObject(objectRef, data);
     });
 
     public async ValueTask DisposeAsync()
@@ -141,6 +145,7 @@ internal sealed class ArchiveScan : IAsyncDisposable
                 $"the manifest lists '{ArchivePaths.Printable(Index.Manifest.Entries[_next].Path)}', but the archive does not contain it");
         }
 
+        _scopes.Finish();
         await _layers.DrainAsync(ct).ConfigureAwait(false);
         PayloadBytes = _layers.Raw.Bytes;
         PayloadSha256 = _layers.Raw.HashHex();

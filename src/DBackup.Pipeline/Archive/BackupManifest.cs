@@ -1,3 +1,5 @@
+using DBackup.Pipeline.Objects;
+
 namespace DBackup.Pipeline.Archive;
 
 /// <summary>
@@ -74,11 +76,17 @@ public sealed record ManifestComponent
     public IReadOnlyDictionary<string, ManifestResource> Resources { get; init; } = new Dictionary<string, ManifestResource>();
 }
 
-/// <summary>Counts and digest of one resource within a component.</summary>
+/// <summary>Counts, digest, kind and scope of one resource within a component.</summary>
 public sealed record ManifestResource
 {
     /// <summary>Objects of this resource.</summary>
     public long Objects { get; init; }
+
+    /// <summary>The kind of every object of this resource, e.g. <c>ConfigMap</c>; absent in manifests of older writers.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Whether the resource is namespaced or cluster-scoped; absent in manifests of older writers.</summary>
+    public ResourceScope? Scope { get; init; }
 
     /// <summary>Digest over the resource's entries (see <see cref="BackupManifest"/>).</summary>
     public required string Sha256 { get; init; }

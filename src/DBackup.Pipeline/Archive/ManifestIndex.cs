@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace DBackup.Pipeline.Archive;
 
 /// <summary>A parsed manifest, checked for internal consistency, with a path lookup for verifying entries.</summary>
@@ -7,32 +5,27 @@ internal sealed class ManifestIndex
 {
     private readonly Dictionary<string, int> _byPath;
 
-    private ManifestIndex(BackupManifest manifest, Dictionary<string, int> byPath)
+    private ManifestIndex(BackupManifest manifest, Dictionary<string, int> byPath, Dictionary<string, ResourceFacts> resources)
     {
         Manifest = manifest;
         _byPath = byPath;
+        Resources = resources;
     }
 
     public BackupManifest Manifest { get; }
+
+    /// <summary>Per resource key (<c>group-or-core/resource</c>): its scope and, when known, its kind.</summary>
+    public IReadOnlyDictionary<string, ResourceFacts> Resources { get; }
 
     public int Count => Manifest.Entries.Count;
 
     public bool Contains(string path) => _byPath.ContainsKey(path);
 
-    /// <summary>Parses and checks manifest bytes: version, entry paths, uniqueness, counts and digests.</summary>
+    /// <summary>Parses and checks manifest bytes: version, entry paths, uniqueness, counts, digests, kinds and scopes.</summary>
     /// <exception cref="InvalidBackupException">Anything is malformed or inconsistent.</exception>
     public static ManifestIndex Parse(ReadOnlySpan<byte> json, ReadLimits limits)
     {
-        BackupManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<BackupManifest>(json, BackupMeta.JsonOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidBackupException($"manifest.json is not valid JSON: {ex.Message}", ex);
-        }
-
+        var manifest = StrictJson.Deserialize<BackupManifest>(json, "manifest.json is not valid JSON");
         if (manifest is null || manifest.Entries is null || manifest.Components is null || manifest.Policy is null || manifest.Trigger is null)
         {
             throw new InvalidBackupException("manifest.json lacks required fields");
@@ -55,6 +48,7 @@ internal sealed class ManifestIndex
         }
 
         var byPath = new Dictionary<string, int>(manifest.Entries.Count, StringComparer.Ordinal);
+        var firstPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         using var digest = new ManifestDigest();
         for (var i = 0; i < manifest.Entries.Count; i++)
         {
@@ -70,11 +64,18 @@ internal sealed class ManifestIndex
                 throw new InvalidBackupException($"manifest.json lists '{ArchivePaths.Printable(entry.Path)}' twice");
             }
 
-            digest.Add(parts, entry.Path, entry.Sha256);
+            if (digest.Add(parts, entry.Path, entry.Sha256) is { } conflict)
+            {
+                throw new InvalidBackupException($"manifest.json lists {ArchivePaths.Printable(conflict)}");
+            }
+
+            firstPaths.TryAdd(ManifestDigest.ResourceKey(parts[1], parts[2]), entry.Path);
         }
 
-        CheckComponents(manifest, digest.Complete());
-        return new ManifestIndex(manifest, byPath);
+        var computed = digest.Complete();
+        CheckComponents(manifest, computed);
+        var resources = ResourceScopeRules.CheckManifest(manifest, computed, firstPaths);
+        return new ManifestIndex(manifest, byPath, resources);
     }
 
     private static void CheckComponents(BackupManifest manifest, SortedDictionary<string, ManifestComponent> computed)

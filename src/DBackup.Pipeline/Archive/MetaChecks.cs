@@ -1,10 +1,47 @@
+using DBackup.Pipeline.Encryption;
+
 namespace DBackup.Pipeline.Archive;
 
-/// <summary>Cross-checks a meta.json against the manifest and the payload it describes.</summary>
+/// <summary>
+/// Cross-checks a meta.json against the payload header, the manifest and the payload it describes. meta.json is
+/// not authenticated, the header is (it is the AAD of every segment): on any disagreement the backup is refused,
+/// never shown with the meta.json's claim.
+/// </summary>
 internal static class MetaChecks
 {
+    /// <summary>meta.json's encryption claims against the payload's header (null: the payload is not encrypted).</summary>
+    /// <exception cref="InvalidBackupException">They disagree.</exception>
+    public static void AgainstHeader(BackupMeta meta, SegmentHeader? header)
+    {
+        if (meta.Encryption.Enabled != header is not null)
+        {
+            throw new InvalidBackupException(meta.Encryption.Enabled
+                ? "meta.json says the payload is encrypted, but the payload is not encrypted"
+                : "meta.json says the payload is not encrypted, but the payload is encrypted");
+        }
+
+        if (header is null)
+        {
+            return;
+        }
+
+        var info = meta.Encryption;
+        var expected = header.ToInfo(info.Profile);
+        string? field = info.Algorithm != expected.Algorithm ? "algorithm"
+            : info.KeyId != expected.KeyId ? "keyId"
+            : info.WrappedKey != expected.WrappedKey ? "wrappedKey"
+            : info.NoncePrefix != expected.NoncePrefix ? "noncePrefix"
+            : info.SegmentSize != expected.SegmentSize ? "segmentSize"
+            : null;
+        if (field is not null)
+        {
+            throw new InvalidBackupException($"meta.json encryption.{field} does not match the payload header");
+        }
+    }
+
     public static void AgainstManifest(BackupMeta meta, BackupManifest manifest)
     {
+        Check(meta.FormatVersion == manifest.FormatVersion, "formatVersion");
         Check(meta.Policy == manifest.Policy, "policy");
         Check(meta.Trigger == manifest.Trigger, "trigger");
         Check(meta.Cluster == manifest.Cluster, "cluster");

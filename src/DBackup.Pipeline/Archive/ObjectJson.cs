@@ -6,12 +6,17 @@ namespace DBackup.Pipeline.Archive;
 /// <summary>Reads the identity of an object from its JSON and checks it against an archive path or ref.</summary>
 internal static class ObjectJson
 {
-    /// <summary>Scans the whole document (so malformed JSON fails) and returns its identity fields.</summary>
-    /// <exception cref="InvalidBackupException">Not one JSON object, or apiVersion/kind/metadata.name missing.</exception>
+    /// <summary>
+    /// Scans the whole document once, so JSON that is malformed or not strict (see <see cref="StrictJson"/>) fails,
+    /// and returns its identity fields.
+    /// </summary>
+    /// <exception cref="InvalidBackupException">Not one strict JSON object, or apiVersion/kind/metadata.name missing.</exception>
     public static (string ApiVersion, string Kind, string Name, string? Namespace) ReadIdentity(ReadOnlySpan<byte> json, string what)
     {
+        StrictJson.CheckUtf8(json, what);
         string? apiVersion = null, kind = null, name = null, ns = null;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 128 });
+        var reader = new Utf8JsonReader(json, StrictJson.ReaderOptions);
+        var names = JsonPropertyNames.ForThisThread();
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -19,46 +24,57 @@ internal static class ObjectJson
                 throw new InvalidBackupException($"{what} is not a JSON object");
             }
 
+            names.Enter();
             var inMetadata = false;
+            var field = Field.None;
             while (reader.Read())
             {
-                if (reader.TokenType != JsonTokenType.PropertyName)
+                var value = field;
+                field = Field.None;
+                switch (reader.TokenType)
                 {
-                    if (reader.TokenType == JsonTokenType.EndObject && inMetadata && reader.CurrentDepth == 1)
-                    {
-                        inMetadata = false;
-                    }
+                    case JsonTokenType.StartObject:
+                        names.Enter();
+                        inMetadata |= value == Field.Metadata;
+                        break;
+                    case JsonTokenType.EndObject:
+                        inMetadata &= reader.CurrentDepth != 1;
+                        if (names.Exit() is { } repeated)
+                        {
+                            throw Duplicate(what, repeated);
+                        }
 
-                    continue;
-                }
+                        break;
+                    case JsonTokenType.String:
+                        StrictJson.CheckEscapedString(ref reader, what);
+                        switch (value)
+                        {
+                            case Field.ApiVersion: apiVersion = reader.GetString(); break;
+                            case Field.Kind: kind = reader.GetString(); break;
+                            case Field.Name: name = reader.GetString(); break;
+                            case Field.Namespace: ns = reader.GetString(); break;
+                        }
 
-                var depth = reader.CurrentDepth;
-                if (depth == 1 && reader.ValueTextEquals("apiVersion"u8))
-                {
-                    apiVersion = ReadString(ref reader);
-                }
-                else if (depth == 1 && reader.ValueTextEquals("kind"u8))
-                {
-                    kind = ReadString(ref reader);
-                }
-                else if (depth == 1 && reader.ValueTextEquals("metadata"u8))
-                {
-                    reader.Read();
-                    inMetadata = reader.TokenType == JsonTokenType.StartObject;
-                }
-                else if (depth == 2 && inMetadata && reader.ValueTextEquals("name"u8))
-                {
-                    name = ReadString(ref reader);
-                }
-                else if (depth == 2 && inMetadata && reader.ValueTextEquals("namespace"u8))
-                {
-                    ns = ReadString(ref reader);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        if (names.Add(ref reader) is { } duplicate)
+                        {
+                            throw Duplicate(what, duplicate);
+                        }
+
+                        field = FieldOf(ref reader, inMetadata);
+                        break;
                 }
             }
         }
         catch (JsonException ex)
         {
             throw new InvalidBackupException($"{what} is not valid JSON: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Unescaping a property name with a lone surrogate.
+            throw new InvalidBackupException($"{what} has a property name that is not valid Unicode ({ex.Message.TrimEnd('.')})", ex);
         }
 
         if (string.IsNullOrEmpty(apiVersion) || string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(name))
@@ -113,11 +129,28 @@ internal static class ObjectJson
         }
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader)
+    private static Field FieldOf(ref Utf8JsonReader reader, bool inMetadata) => reader.CurrentDepth switch
     {
-        reader.Read();
-        return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-    }
+        1 when reader.ValueTextEquals("apiVersion"u8) => Field.ApiVersion,
+        1 when reader.ValueTextEquals("kind"u8) => Field.Kind,
+        1 when reader.ValueTextEquals("metadata"u8) => Field.Metadata,
+        2 when inMetadata && reader.ValueTextEquals("name"u8) => Field.Name,
+        2 when inMetadata && reader.ValueTextEquals("namespace"u8) => Field.Namespace,
+        _ => Field.None,
+    };
+
+    private static InvalidBackupException Duplicate(string what, string name) =>
+        new($"{what} has the property '{ArchivePaths.Printable(name)}' twice in one object");
 
     public static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+
+    private enum Field
+    {
+        None,
+        ApiVersion,
+        Kind,
+        Metadata,
+        Name,
+        Namespace,
+    }
 }

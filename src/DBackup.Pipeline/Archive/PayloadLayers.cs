@@ -55,21 +55,18 @@ internal sealed class PayloadLayers : IAsyncDisposable
             var encrypted = head.Span.SequenceEqual(SegmentHeader.Magic);
             SegmentHeader? header = null;
             Stream plain = sniffed;
-            if (meta is not null && meta.Encryption.Enabled != encrypted)
-            {
-                throw new InvalidBackupException(meta.Encryption.Enabled
-                    ? "meta.json says the payload is encrypted, but the payload is not encrypted"
-                    : "meta.json says the payload is not encrypted, but the payload is encrypted");
-            }
-
             if (encrypted)
             {
                 header = await SegmentHeader.ReadAsync(sniffed, ct).ConfigureAwait(false);
-                if (meta is not null)
-                {
-                    CheckMetaEncryption(meta.Encryption, header);
-                }
+            }
 
+            if (meta is not null)
+            {
+                MetaChecks.AgainstHeader(meta, header);
+            }
+
+            if (header is not null)
+            {
                 plain = DecryptingStream.Open(sniffed, header, keys);
             }
 
@@ -139,20 +136,5 @@ internal sealed class PayloadLayers : IAsyncDisposable
 
         await InnerSniffed.DisposeAsync().ConfigureAwait(false);
         await Raw.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static void CheckMetaEncryption(EncryptionInfo info, SegmentHeader header)
-    {
-        var expected = header.ToInfo(info.Profile);
-        string? field = info.Algorithm != expected.Algorithm ? "algorithm"
-            : info.KeyId != expected.KeyId ? "keyId"
-            : info.WrappedKey != expected.WrappedKey ? "wrappedKey"
-            : info.NoncePrefix != expected.NoncePrefix ? "noncePrefix"
-            : info.SegmentSize != expected.SegmentSize ? "segmentSize"
-            : null;
-        if (field is not null)
-        {
-            throw new InvalidBackupException($"meta.json encryption.{field} does not match the payload header");
-        }
     }
 }

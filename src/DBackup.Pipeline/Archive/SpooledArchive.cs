@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DBackup.Pipeline.Compression;
 using DBackup.Pipeline.Encryption;
+using DBackup.Pipeline.Objects;
 
 namespace DBackup.Pipeline.Archive;
 
@@ -106,11 +107,21 @@ internal sealed class SpooledArchive : IDisposable
                 ct.ThrowIfCancellationRequested(); // Also for sources that ignore the token.
                 var path = ArchivePaths.ForWriting(obj.Ref);
                 ObjectJson.CheckForWriting(obj);
+                if (ResourceScopeRules.AgainstBuiltIns(obj.Ref.Group, obj.Ref.Resource, obj.Ref.Kind, ScopeOf(obj.Ref)) is { } problem)
+                {
+                    throw new ArgumentException($"Object {obj.Ref} cannot be stored: it is {ManifestDigest.Describe(ScopeOf(obj.Ref))}, but {problem}.", nameof(objects));
+                }
+
                 duplicates.Add(Fingerprint(Encoding.UTF8.GetBytes(path)));
                 var sha = Convert.ToHexStringLower(SHA256.HashData(obj.Json.Span));
                 await entries.WriteAsync(path, AsStream(obj.Json), ct).ConfigureAwait(false);
                 await manifest.WriteEntryAsync(path, sha, obj.Json.Length, ct).ConfigureAwait(false);
-                digest.Add(obj.Ref.Component, ManifestDigest.ResourceKey(obj.Ref.Group.Length == 0 ? ObjectRef.CoreGroupFolder : obj.Ref.Group, obj.Ref.Resource), path, sha);
+                var key = ManifestDigest.ResourceKey(obj.Ref.Group.Length == 0 ? ObjectRef.CoreGroupFolder : obj.Ref.Group, obj.Ref.Resource);
+                if (digest.Add(obj.Ref.Component, key, path, sha, obj.Ref.Kind, ScopeOf(obj.Ref)) is { } conflict)
+                {
+                    throw new ArgumentException($"Object {obj.Ref} cannot be stored: {conflict}.", nameof(objects));
+                }
+
                 Objects++;
             }
 
@@ -130,6 +141,8 @@ internal sealed class SpooledArchive : IDisposable
             throw new ArgumentException($"Object at archive path '{path}' appears twice; a backup holds each object once.", nameof(objects));
         }
     }
+
+    private static ResourceScope ScopeOf(ObjectRef r) => r.Namespace is null ? ResourceScope.Cluster : ResourceScope.Namespaced;
 
     private static MemoryStream AsStream(ReadOnlyMemory<byte> json) =>
         MemoryMarshal.TryGetArray(json, out var segment)

@@ -33,8 +33,12 @@ public sealed record ResourceName(string Group, string Version, string Resource,
 /// </remarks>
 public sealed class ResourceNames
 {
+    // Every resource a kube-apiserver 1.32 serves (GA groups, checked against its discovery by a test), the
+    // well-known beta/alpha ones, and ours. The backup reader trusts this table over a backup's own claims.
     private static readonly (string Group, string Kind, string Plural, ResourceScope Scope)[] BuiltIns =
     [
+        ("", "Binding", "bindings", ResourceScope.Namespaced),
+        ("", "ComponentStatus", "componentstatuses", ResourceScope.Cluster),
         ("", "ConfigMap", "configmaps", ResourceScope.Namespaced),
         ("", "Secret", "secrets", ResourceScope.Namespaced),
         ("", "Namespace", "namespaces", ResourceScope.Cluster),
@@ -63,22 +67,57 @@ public sealed class ResourceNames
         ("rbac.authorization.k8s.io", "ClusterRoleBinding", "clusterrolebindings", ResourceScope.Cluster),
         ("apiextensions.k8s.io", "CustomResourceDefinition", "customresourcedefinitions", ResourceScope.Cluster),
         ("apiregistration.k8s.io", "APIService", "apiservices", ResourceScope.Cluster),
+        ("authentication.k8s.io", "SelfSubjectReview", "selfsubjectreviews", ResourceScope.Cluster),
+        ("authentication.k8s.io", "TokenReview", "tokenreviews", ResourceScope.Cluster),
+        ("authorization.k8s.io", "LocalSubjectAccessReview", "localsubjectaccessreviews", ResourceScope.Namespaced),
+        ("authorization.k8s.io", "SelfSubjectAccessReview", "selfsubjectaccessreviews", ResourceScope.Cluster),
+        ("authorization.k8s.io", "SelfSubjectRulesReview", "selfsubjectrulesreviews", ResourceScope.Cluster),
+        ("authorization.k8s.io", "SubjectAccessReview", "subjectaccessreviews", ResourceScope.Cluster),
+        ("certificates.k8s.io", "CertificateSigningRequest", "certificatesigningrequests", ResourceScope.Cluster),
+        ("certificates.k8s.io", "ClusterTrustBundle", "clustertrustbundles", ResourceScope.Cluster),
         ("networking.k8s.io", "Ingress", "ingresses", ResourceScope.Namespaced),
         ("networking.k8s.io", "IngressClass", "ingressclasses", ResourceScope.Cluster),
         ("networking.k8s.io", "NetworkPolicy", "networkpolicies", ResourceScope.Namespaced),
+        ("networking.k8s.io", "IPAddress", "ipaddresses", ResourceScope.Cluster),
+        ("networking.k8s.io", "ServiceCIDR", "servicecidrs", ResourceScope.Cluster),
         ("discovery.k8s.io", "EndpointSlice", "endpointslices", ResourceScope.Namespaced),
         ("coordination.k8s.io", "Lease", "leases", ResourceScope.Namespaced),
+        ("coordination.k8s.io", "LeaseCandidate", "leasecandidates", ResourceScope.Namespaced),
         ("policy", "PodDisruptionBudget", "poddisruptionbudgets", ResourceScope.Namespaced),
         ("autoscaling", "HorizontalPodAutoscaler", "horizontalpodautoscalers", ResourceScope.Namespaced),
         ("storage.k8s.io", "StorageClass", "storageclasses", ResourceScope.Cluster),
+        ("storage.k8s.io", "CSIDriver", "csidrivers", ResourceScope.Cluster),
+        ("storage.k8s.io", "CSINode", "csinodes", ResourceScope.Cluster),
+        ("storage.k8s.io", "CSIStorageCapacity", "csistoragecapacities", ResourceScope.Namespaced),
+        ("storage.k8s.io", "VolumeAttachment", "volumeattachments", ResourceScope.Cluster),
+        ("storage.k8s.io", "VolumeAttributesClass", "volumeattributesclasses", ResourceScope.Cluster),
+        ("storagemigration.k8s.io", "StorageVersionMigration", "storageversionmigrations", ResourceScope.Cluster),
+        ("internal.apiserver.k8s.io", "StorageVersion", "storageversions", ResourceScope.Cluster),
         ("scheduling.k8s.io", "PriorityClass", "priorityclasses", ResourceScope.Cluster),
+        ("node.k8s.io", "RuntimeClass", "runtimeclasses", ResourceScope.Cluster),
+        ("flowcontrol.apiserver.k8s.io", "FlowSchema", "flowschemas", ResourceScope.Cluster),
+        ("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration", "prioritylevelconfigurations", ResourceScope.Cluster),
         ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", ResourceScope.Cluster),
         ("admissionregistration.k8s.io", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", ResourceScope.Cluster),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy", "validatingadmissionpolicies", ResourceScope.Cluster),
+        ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding", "validatingadmissionpolicybindings", ResourceScope.Cluster),
+        ("admissionregistration.k8s.io", "MutatingAdmissionPolicy", "mutatingadmissionpolicies", ResourceScope.Cluster),
+        ("admissionregistration.k8s.io", "MutatingAdmissionPolicyBinding", "mutatingadmissionpolicybindings", ResourceScope.Cluster),
+        ("resource.k8s.io", "DeviceClass", "deviceclasses", ResourceScope.Cluster),
+        ("resource.k8s.io", "ResourceSlice", "resourceslices", ResourceScope.Cluster),
+        ("resource.k8s.io", "ResourceClaim", "resourceclaims", ResourceScope.Namespaced),
+        ("resource.k8s.io", "ResourceClaimTemplate", "resourceclaimtemplates", ResourceScope.Namespaced),
         ("events.k8s.io", "Event", "events", ResourceScope.Namespaced),
         ("dbackup.io", "EncryptionProfileRef", "encryptionprofilerefs", ResourceScope.Namespaced),
         ("dbackup.io", "MetaBackupPolicy", "metabackuppolicies", ResourceScope.Namespaced),
         ("dbackup.io", "MetaBackupRestore", "metabackuprestores", ResourceScope.Namespaced),
     ];
+
+    private static readonly Dictionary<(string Group, string Resource), (string Kind, ResourceScope Scope)> ByResource =
+        BuiltIns.ToDictionary(b => (b.Group, b.Plural), b => (b.Kind, b.Scope));
+
+    private static readonly Dictionary<(string Group, string Kind), (string Resource, ResourceScope Scope)> ByKind =
+        BuiltIns.ToDictionary(b => (b.Group, b.Kind), b => (b.Plural, b.Scope));
 
     private readonly Dictionary<(string Group, string Kind), (string Plural, ResourceScope Scope)> _known = new();
 
@@ -90,6 +129,18 @@ public sealed class ResourceNames
             _known[(group, kind)] = (plural, scope);
         }
     }
+
+    /// <summary>The kind and scope of a built-in (or <c>dbackup.io</c>) resource, or null when the table does not know it.</summary>
+    /// <param name="group">API group; empty for the core group.</param>
+    /// <param name="resource">Plural resource name.</param>
+    public static (string Kind, ResourceScope Scope)? KnownResource(string group, string resource) =>
+        ByResource.TryGetValue((group, resource), out var known) ? known : null;
+
+    /// <summary>The resource and scope of a built-in (or <c>dbackup.io</c>) kind, or null when the table does not know it.</summary>
+    /// <param name="group">API group; empty for the core group.</param>
+    /// <param name="kind">Kind, e.g. <c>ClusterRoleBinding</c>.</param>
+    public static (string Resource, ResourceScope Scope)? KnownKind(string group, string kind) =>
+        ByKind.TryGetValue((group, kind), out var known) ? known : null;
 
     /// <summary>Resolves an object's kind with the built-in table only.</summary>
     /// <exception cref="ArgumentException"><paramref name="apiVersion"/> or <paramref name="kind"/> is empty or malformed.</exception>

@@ -11,29 +11,15 @@ public sealed class HostileArchiveTests
     private static readonly byte[] GoodJson = Json("ns", "a");
 
     private static Task<BackupVerification> VerifyAsync(byte[] payload, ReadLimits? limits = null) =>
-        new BackupReader(_ => Task.FromResult<Stream>(new MemoryStream(payload)), limits: limits).VerifyAsync(default);
+        PipelineRefusals.Reader(payload, limits).VerifyAsync(default);
 
-    private static async Task AssertRefusedAsync(byte[] payload, string expected, ReadLimits? limits = null)
-    {
-        var ex = await Assert.ThrowsAsync<InvalidBackupException>(() => VerifyAsync(payload, limits));
-        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', ex.Message);
-        var reader = new BackupReader(_ => Task.FromResult<Stream>(new MemoryStream(payload)), limits: limits);
-        var emitted = 0;
-        await Assert.ThrowsAsync<InvalidBackupException>(async () =>
-        {
-            await foreach (var unused in reader.ReadObjectsAsync())
-            {
-                emitted++;
-            }
-        });
-        Assert.Equal(0, emitted);
-    }
+    private static Task AssertRefusedAsync(byte[] payload, string expected, ReadLimits? limits = null) =>
+        PipelineRefusals.AssertRefusedAsync(payload, expected, limits);
 
     [Fact]
     public async Task Verify_Accepts_HandBuiltValidArchive()
     {
-        var result = await VerifyAsync(Valid((GoodPath, GoodJson), ("main/core/configmaps/_cluster/b.json", Encoding.UTF8.GetBytes("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}"""))));
+        var result = await VerifyAsync(Valid((GoodPath, GoodJson), ("main/core/namespaces/_cluster/b.json", Encoding.UTF8.GetBytes("""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"b"}}"""))));
 
         Assert.Equal(2, result.Objects);
         Assert.False(result.Encrypted);

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using DBackup.Pipeline.Archive;
+using DBackup.Pipeline.Objects;
 
 namespace DBackup.Pipeline.Tests.Support;
 
@@ -13,8 +14,12 @@ public static class PipelineHostileTar
     public static byte[] Json(string ns, string name) =>
         Encoding.UTF8.GetBytes($$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}"}}""");
 
-    /// <summary>A manifest listing <paramref name="entries"/> with correct hashes and digests.</summary>
-    public static byte[] Manifest(IEnumerable<(string Path, byte[] Data)> entries)
+    /// <summary>
+    /// A manifest listing <paramref name="entries"/> with correct hashes and digests. Like the writer, it declares each
+    /// resource's scope (from the path) and kind (the built-in table's, else read from the first entry's JSON); <paramref name="declare"/> false
+    /// leaves both out, as older writers did. <paramref name="edit"/> may change the manifest before it is serialized.
+    /// </summary>
+    public static byte[] Manifest(IEnumerable<(string Path, byte[] Data)> entries, bool declare = true, Func<BackupManifest, BackupManifest>? edit = null)
     {
         using var digest = new ManifestDigest();
         var list = new List<ManifestEntry>();
@@ -23,7 +28,21 @@ public static class PipelineHostileTar
             var sha = Convert.ToHexStringLower(SHA256.HashData(data));
             list.Add(new ManifestEntry(path, sha, data.Length));
             var parts = path.Split('/');
-            digest.Add(parts[0], ManifestDigest.ResourceKey(parts[1], parts[2]), path, sha);
+            var builtIn = parts.Length > 2 ? ResourceNames.KnownResource(parts[1] == "core" ? string.Empty : parts[1], parts[2])?.Kind : null;
+            digest.Add(parts[0], ManifestDigest.ResourceKey(parts[1], parts[2]), path, sha, builtIn ?? KindOf(data), ManifestDigest.ScopeOf(parts.Length > 3 ? parts[3] : string.Empty));
+        }
+
+        var components = digest.Complete();
+        if (!declare)
+        {
+            foreach (var component in components.Values)
+            {
+                var resources = (SortedDictionary<string, ManifestResource>)component.Resources;
+                foreach (var key in resources.Keys.ToList())
+                {
+                    resources[key] = resources[key] with { Kind = null, Scope = null };
+                }
+            }
         }
 
         var manifest = new BackupManifest
@@ -33,9 +52,28 @@ public static class PipelineHostileTar
             CreatedAt = PipelineSome.Time,
             Objects = list.Count,
             Entries = list,
-            Components = digest.Complete(),
+            Components = components,
         };
-        return JsonSerializer.SerializeToUtf8Bytes(manifest, BackupMeta.JsonOptions);
+        return JsonSerializer.SerializeToUtf8Bytes(edit is null ? manifest : edit(manifest), BackupMeta.JsonOptions);
+    }
+
+    /// <summary>The top-level "kind" of a JSON object, or null when the bytes are not such an object.</summary>
+    public static string? KindOf(byte[] data)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(data);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind)
+                && kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A tar of the given entries (regular files unless a custom entry is given), optionally gzipped.</summary>
