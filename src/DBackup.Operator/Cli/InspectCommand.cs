@@ -30,9 +30,12 @@ internal static class InspectCommand
             var ring = KeyOptions.Load(context, parse.GetValue(keys));
             var (reader, location) = await BackupFiles.OpenAsync(context, parse, path, ring, progress: null, ct).ConfigureAwait(false);
             var meta = reader.Meta;
+
+            // The header is authoritative and needs no key: a meta.json that contradicts it is refused before any output.
+            var encryption = await BackupFiles.Guard(path, () => reader.ReadEncryptionAsync(ct)).ConfigureAwait(false);
             BackupInspection? inspection = null;
             string? manifestProblem = null;
-            if (meta?.Encryption is { Enabled: true, KeyId: { } keyId } && !ring.TryGet(keyId, out _))
+            if (encryption is { Enabled: true, KeyId: { } keyId } && !ring.TryGet(keyId, out _))
             {
                 manifestProblem = $"encrypted with key {keyId}; pass --key-file with that key to show the manifest";
             }
